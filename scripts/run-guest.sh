@@ -1,0 +1,277 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a test kernel with a busybox initramfs, run one script in it and
+# return the script's exit status.
+#
+# Usage: scripts/run-guest.sh --script FILE [options]
+#
+#   --arch um|x86_64        guest kind (default um): UML, or QEMU x86_64
+#   --variant debug|bench   kernel variant (default debug)
+#   --script FILE           runs as /test.sh in the guest (required)
+#   --modules "A.ko B.ko"   modules to copy to /lib/modules-ours/
+#   --timeout SECONDS       wall-clock limit for the whole boot (default 300)
+#   --smp N                 CPUs for QEMU (default 2); UML has one
+#   --mem SIZE              guest memory (default 1G)
+#   --extra-file SRC:DST    copy a host file into the initramfs at DST
+#   --ro-dir HOSTDIR:GUESTDIR
+#                           UML: mount HOSTDIR read-only through hostfs,
+#                           with hostfs= restricting the guest to it (one
+#                           per run); QEMU: copy HOSTDIR into the initramfs
+#   --allow-warnings        a WARNING: splat alone does not fail the run
+#                           (lockdep, KASAN, UBSAN, kmemleak and BUG: still do)
+#   --name NAME             log name (default: the script's base name)
+#
+# The guest's /init mounts /proc, /sys, /dev, /tmp, debugfs and tracefs,
+# runs /test.sh with /lib/fscache-ops/guest-lib.sh available, asks
+# kmemleak for a scan when it exists, prints "run-guest: exit status N"
+# and powers off. The console goes to stdout and to
+# build/logs/guest-<name>-<arch>-<variant>.log.
+#
+# Exit status: the script's, or 1 when the console shows a kernel problem
+# (see report_patterns below) or no exit status, or 124 on timeout.
+set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+arch=um
+variant=debug
+script=
+modules=
+timeout=300
+smp=2
+smp_set=0
+mem=1G
+allow_warnings=0
+name=
+extra_files=()
+ro_dirs=()
+
+usage()
+{
+	sed -n '/^# Usage/,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--arch) arch=$2; shift 2 ;;
+	--variant) variant=$2; shift 2 ;;
+	--script) script=$2; shift 2 ;;
+	--modules) modules=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--smp) smp=$2; smp_set=1; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--extra-file) extra_files+=("$2"); shift 2 ;;
+	--ro-dir) ro_dirs+=("$2"); shift 2 ;;
+	--allow-warnings) allow_warnings=1; shift ;;
+	--name) name=$2; shift 2 ;;
+	-h | --help) usage ;;
+	*) warn "unknown option '$1'"; usage ;;
+	esac
+done
+
+[ -n "$script" ] || { warn "--script is required"; usage; }
+[ -f "$script" ] || die "script not found: $script"
+case $timeout in
+'' | *[!0-9]*) die "invalid --timeout '$timeout' (expected whole seconds)" ;;
+esac
+case $arch in
+um)
+	[ $smp_set -eq 0 ] || [ "$smp" -le 1 ] ||
+		warn "UML is uniprocessor, ignoring --smp $smp"
+	[ ${#ro_dirs[@]} -le 1 ] ||
+		die "UML takes one --ro-dir per run (hostfs has one prefix)"
+	;;
+x86_64) ;;
+*) die "unknown --arch '$arch' (expected um or x86_64)" ;;
+esac
+name=${name:-$(basename "$script" .sh)}
+
+kbuild=$("$TOP/scripts/build-kernel.sh" "$arch" "$variant")
+image=$(kernel_image "$arch" "$kbuild")
+gen_init_cpio=$kbuild/usr/gen_init_cpio
+[ -x "$gen_init_cpio" ] || die "$gen_init_cpio is missing; rebuild the kernel"
+busybox=$(command -v busybox || true)
+[ -n "$busybox" ] || die "busybox not found; install busybox-static"
+
+mkdir -p "$BUILD_DIR/guest" "$LOG_DIR"
+run_dir=$(mktemp -d "$BUILD_DIR/guest/$name-$arch.XXXXXX")
+console=$LOG_DIR/guest-$name-$arch-$variant.log
+guest_pid=
+tail_pid=
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup()
+{
+	[ -z "$guest_pid" ] || kill -KILL -- "-$guest_pid" 2>/dev/null || true
+	[ -z "$tail_pid" ] || kill "$tail_pid" 2>/dev/null || true
+	rm -rf "$run_dir"
+}
+trap cleanup EXIT
+
+# 1. The initramfs: a tree copied by cpio, plus a gen_init_cpio archive
+#    for the device nodes, which a non-root user cannot create.
+stage=$run_dir/root
+mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,mnt,root,lib/modules-ours,lib/fscache-ops}
+cp "$busybox" "$stage/bin/busybox"
+cp "$TOP/scripts/guest-lib.sh" "$stage/lib/fscache-ops/guest-lib.sh"
+cp "$script" "$stage/test.sh"
+chmod 755 "$stage/test.sh"
+for mod in $modules; do
+	[ -f "$mod" ] || die "module not found: $mod"
+	cp "$mod" "$stage/lib/modules-ours/"
+done
+for spec in "${extra_files[@]}"; do
+	src=${spec%%:*}
+	dst=${spec#*:}
+	[ -e "$src" ] || die "--extra-file source not found: $src"
+	mkdir -p "$stage/$(dirname "$dst")"
+	cp -a "$src" "$stage/$dst"
+done
+
+hostfs_prefix=$run_dir/hostfs
+mkdir -p "$hostfs_prefix"
+mount_lines=
+for spec in "${ro_dirs[@]}"; do
+	src=${spec%%:*}
+	dst=${spec#*:}
+	[ -d "$src" ] || die "--ro-dir source is not a folder: $src"
+	mkdir -p "$stage/$dst"
+	if [ "$arch" = um ]; then
+		hostfs_prefix=$(cd "$src" && pwd)
+		mount_lines="mount -t hostfs -o ro none '$dst'"
+	else
+		cp -a "$src/." "$stage/$dst/"
+	fi
+done
+
+cat >"$stage/init" <<EOF
+#!/bin/busybox sh
+# Generated by scripts/run-guest.sh.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin HOME=/root
+export GUEST_ARCH=$arch GUEST_VARIANT=$variant MODDIR=/lib/modules-ours
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+[ -d /sys/kernel/tracing ] &&
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+$mount_lines
+kmemleak=/sys/kernel/debug/kmemleak
+# Forget what boot left behind, so a report means the test leaked.
+if [ -w \$kmemleak ]; then
+	echo scan >\$kmemleak
+	echo clear >\$kmemleak
+fi
+echo "run-guest: init started"
+cd /
+sh /test.sh
+rc=\$?
+if [ -w \$kmemleak ]; then
+	# kmemleak reports only objects older than 5 s, so wait, then scan.
+	sleep 6
+	echo scan >\$kmemleak
+	n=\$(grep -c '^unreferenced object' \$kmemleak)
+	if [ "\$n" -gt 0 ]; then
+		echo "kmemleak: \$n new suspected memory leaks (guest scan)"
+		cat \$kmemleak
+	fi
+fi
+echo "run-guest: exit status \$rc"
+sync
+poweroff -f
+EOF
+chmod 755 "$stage/init"
+
+initrd=$run_dir/initrd.cpio
+cat >"$run_dir/nodes.list" <<'EOF'
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+nod /dev/null 0666 0 0 c 1 3
+EOF
+"$gen_init_cpio" "$run_dir/nodes.list" >"$initrd"
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio -o -H newc -R 0:0 --quiet) >>"$initrd"
+
+# 2. Boot. The guest runs in its own session so a timeout can kill the
+#    whole process group (UML runs guest processes as host children).
+cmdline=(panic=-1 oops=panic loglevel=7)
+case $arch in
+um)
+	cmd=("$image" "mem=$mem" "initrd=$initrd" "hostfs=$hostfs_prefix"
+		con=null "con0=null,fd:1" ssl=null "${cmdline[@]}")
+	;;
+x86_64)
+	accel=tcg
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		accel=kvm:tcg
+	fi
+	command -v qemu-system-x86_64 >/dev/null ||
+		die "qemu-system-x86_64 not found; install qemu-system-x86"
+	cmd=(qemu-system-x86_64 -machine "q35,accel=$accel" -cpu max
+		-smp "$smp" -m "$mem" -nodefaults -no-user-config -nic none
+		-display none -serial stdio -no-reboot
+		-kernel "$image" -initrd "$initrd"
+		-append "console=ttyS0 ${cmdline[*]}")
+	;;
+esac
+
+log "booting $arch-$variant: $name (timeout ${timeout} s, log: $console)"
+start=$(date +%s)
+: >"$console"
+setsid "${cmd[@]}" </dev/null >"$console" 2>&1 &
+guest_pid=$!
+tail -n +1 -f --pid="$guest_pid" "$console" &
+tail_pid=$!
+
+timed_out=0
+while kill -0 "$guest_pid" 2>/dev/null; do
+	if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+		timed_out=1
+		kill -KILL -- "-$guest_pid" 2>/dev/null || true
+		break
+	fi
+	sleep 1
+done
+wait "$guest_pid" 2>/dev/null || true
+guest_pid=
+wait "$tail_pid" 2>/dev/null || true
+tail_pid=
+elapsed=$(($(date +%s) - start))
+
+if [ $timed_out -eq 1 ]; then
+	echo "run-guest: timed out after $timeout s" | tee -a "$console"
+	exit 124
+fi
+
+# 3. Verdict: the script's status, then the kernel's reports.
+status=$(tr -d '\r' <"$console" |
+	sed -n 's/^run-guest: exit status \([0-9][0-9]*\)$/\1/p' | tail -n 1)
+
+# Reports that fail a run even with --allow-warnings.
+report_patterns='BUG:|Oops|Kernel panic|KASAN|UBSAN|kmemleak: [0-9]+ new suspected'
+report_patterns+='|possible recursive locking|possible circular locking'
+report_patterns+='|inconsistent lock state|lock held when returning'
+report_patterns+='|suspicious RCU usage|ODEBUG:|list_(add|del) corruption'
+report_patterns+='|refcount_t:|blocked for more than'
+warn_patterns='WARNING:|Call Trace'
+
+patterns=$report_patterns
+[ $allow_warnings -eq 1 ] || patterns+="|$warn_patterns"
+problems=$(tr -d '\r' <"$console" | grep -E "$patterns" || true)
+
+if [ -z "$status" ]; then
+	echo "run-guest: no exit status from the guest after $elapsed s (crash or panic?); see $console"
+	exit 1
+fi
+if [ -n "$problems" ]; then
+	echo "run-guest: the kernel reported problems:"
+	echo "$problems" | sort -u | head -n 20 | sed 's/^/    /'
+	echo "run-guest: failing $name (script status $status); see $console"
+	[ "$status" -ne 0 ] && exit "$status"
+	exit 1
+fi
+log "$name finished with status $status in $elapsed s"
+exit "$status"
