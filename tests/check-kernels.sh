@@ -42,8 +42,8 @@ record()
 	fi
 }
 
-# Boot SERIES with ORDER and record every TAP line of the guest as a case;
-# the boot itself is a case too, so a timeout or a crash shows up.
+# Boot SERIES with ORDER and record every TAP line of the guest as a case.
+# The boot itself is a case too, so that a timeout or a crash shows up.
 boot_case()
 {
 	local series=$1 order=$2 status=0 tap

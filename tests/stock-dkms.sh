@@ -7,11 +7,11 @@
 # the host's /var/lib/dkms, /usr/src or /lib/modules. The test checks
 # that those host folders are unchanged afterwards.
 #
-# dkms signs modules when it finds the kernel's sign-file; it takes
-# sign_file, mok_signing_key and mok_certificate from the environment when
-# /etc/dkms/framework.conf does not set them, so the test points them at
-# the unpacked sign-file and a key made in the scratch tree (dkms's own
-# default key lives in /var/lib/dkms).
+# dkms 3.0.10 signs modules when it finds the kernel's sign-file, with a
+# key it creates in /var/lib/dkms by default. It takes sign_file,
+# mok_signing_key and mok_certificate from the environment when
+# /etc/dkms/framework.conf does not set them. So the test points them at
+# the unpacked sign-file and at a key made in the scratch tree.
 #
 # Usage: tests/stock-dkms.sh SERIES
 # Prints one `ok <name>` or `not ok <name>` line per case; exits non-zero

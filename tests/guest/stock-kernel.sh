@@ -2,10 +2,10 @@
 # shellcheck shell=dash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest test on a Debian stock kernel (run by the initramfs built by
-# scripts/stock-initramfs.sh): loads fscache_ops beside the kernel's own
+# Guest test on a Debian stock kernel, run by the initramfs built by
+# scripts/stock-initramfs.sh. It loads fscache_ops beside the kernel's own
 # fscache, checks the /proc files of both, runs the sample backend when it
-# was built, unloads everything, and prints one TAP line per step.
+# was built, and unloads everything. Each step prints one TAP line.
 #
 # Usage: stock-kernel.sh ORDER
 #   kernel-first  load the kernel's fscache modules, then ours; unload ours
