@@ -16,6 +16,7 @@
 
 /* Every initialised cache that is not withdrawn yet, for /proc. */
 LIST_HEAD(fscache_cache_list);
+/* Protects fscache_cache_list; held while /proc walks the caches. */
 DEFINE_MUTEX(fscache_cache_list_lock);
 
 static atomic_t fscache_cache_debug_id;

@@ -97,8 +97,50 @@ static inline void fscache_gauge_dec(enum fscache_gauge_item item)
 /* stats.c */
 unsigned long fscache_stat_read(enum fscache_stat_item item);
 long fscache_gauge_read(enum fscache_gauge_item item);
+#ifdef CONFIG_FSCACHE_OPS_STATS
 void fscache_hist_record_wait(const struct fscache_operation *op, u64 now);
 void fscache_hist_record_run(const struct fscache_operation *op, u64 now);
+#else
+static inline void fscache_hist_record_wait(const struct fscache_operation *op,
+					    u64 now)
+{
+}
+
+static inline void fscache_hist_record_run(const struct fscache_operation *op,
+					   u64 now)
+{
+}
+#endif
+
+/*
+ * Histogram of queue wait (submit to start) and run time (start to
+ * completion), in power-of-two microsecond buckets: 0-1 us, 2-3 us,
+ * 4-7 us, ..., and a last bucket for 2^24 us (about 16.8 s) and more.
+ */
+#define FSCACHE_HIST_NR_BUCKETS	25
+
+enum fscache_hist_kind {
+	FSCACHE_HIST_WAIT,
+	FSCACHE_HIST_RUN,
+	FSCACHE_HIST__NR_KINDS
+};
+
+/* Columns: the operation's run type, or exclusive whatever its type. */
+enum fscache_hist_column {
+	FSCACHE_HIST_MYTHREAD,
+	FSCACHE_HIST_FAST,
+	FSCACHE_HIST_SLOW,
+	FSCACHE_HIST_EXCLUSIVE,
+	FSCACHE_HIST__NR_COLUMNS
+};
+
+unsigned int fscache_hist_bucket(u64 ns);
+u64 fscache_hist_bucket_min_us(unsigned int bucket);
+#ifdef CONFIG_FSCACHE_OPS_STATS
+unsigned long fscache_hist_read(enum fscache_hist_kind kind,
+				enum fscache_hist_column column,
+				unsigned int bucket);
+#endif
 int fscache_stats_init(void);
 void fscache_stats_exit(void);
 
@@ -122,6 +164,7 @@ static inline void fscache_cache_note_idle(struct fscache_cache *cache)
 	if (atomic_dec_and_test(&cache->n_busy_objects))
 		wake_up_var(&cache->n_busy_objects);
 }
+
 void fscache_op_gc(struct work_struct *work);
 
 /* operation.c */

@@ -136,9 +136,9 @@ static bool op_complete_locked(struct fscache_object *object,
 }
 
 /*
- * Undo the attachment of an op whose last reference is gone.  An op still in
- * progress is completed first, as the procedure lets a MYTHREAD holder
- * finish its op with a plain put.
+ * First half of detaching an op whose last reference is gone: an op still
+ * in progress is completed, as the procedure lets a MYTHREAD holder finish
+ * its op with a plain put.
  */
 static void op_detach_locked(struct fscache_object *object,
 			     struct fscache_operation *op)
@@ -148,13 +148,35 @@ static void op_detach_locked(struct fscache_object *object,
 
 	op_complete_locked(object, op, false);
 	WARN_ON_ONCE(op->state == FSCACHE_OP_ST_PENDING);
-
 	clear_bit(FSCACHE_OP_ATTACHED, &op->flags);
+}
+
+/*
+ * Second half, after ->release() has returned: the op stops counting in
+ * n_ops.  Drains and cache withdrawal wait for n_ops, so they cannot
+ * return while a release callback of the backend is still running.
+ */
+static void object_op_released(struct fscache_object *object)
+{
+	spin_lock(&object->lock);
 	object->n_ops--;
 	if (object->n_ops == 0) {
-		fscache_cache_note_idle(object->cache);
 		wake_up_var(&object->n_ops);
+		fscache_cache_note_idle(object->cache);
 	}
+	spin_unlock(&object->lock);
+}
+
+/* Detach, release and uncount an op; the caller holds the object lock. */
+static void op_finish_release(struct fscache_object *object,
+			      struct fscache_operation *op)
+	__releases(&object->lock)
+{
+	op_detach_locked(object, op);
+	spin_unlock(&object->lock);
+
+	op_release(op);
+	object_op_released(object);
 }
 
 /*
@@ -174,15 +196,16 @@ static void op_defer_release(struct fscache_operation *op)
 
 /*
  * Try to take the object lock for the last put of an op.  On a uniprocessor
- * kernel without spinlock debugging spin_trylock() always succeeds, even in
- * the context that already holds the lock, so there any atomic context
- * counts as "cannot take it".
+ * kernel a spinlock holder cannot be preempted, so the lock can only be
+ * held by the context this put interrupted or runs in; spin_trylock()
+ * there either succeeds regardless or reports a bug.  Any atomic context
+ * therefore counts as "cannot take it", which on a kernel without
+ * preemption counting means every last put is deferred.
  */
 static bool object_trylock_for_put(struct fscache_object *object)
 	__cond_acquires(&object->lock)
 {
-	if (!IS_ENABLED(CONFIG_SMP) && !IS_ENABLED(CONFIG_DEBUG_SPINLOCK) &&
-	    (!preemptible() || irqs_disabled()))
+	if (!IS_ENABLED(CONFIG_SMP) && (!preemptible() || irqs_disabled()))
 		return false;
 	return spin_trylock(&object->lock);
 }
@@ -200,10 +223,7 @@ static void op_last_put(struct fscache_operation *op)
 		op_defer_release(op);
 		return;
 	}
-	op_detach_locked(object, op);
-	spin_unlock(&object->lock);
-
-	op_release(op);
+	op_finish_release(object, op);
 }
 
 static void op_put(struct fscache_operation *op, enum fscache_op_ref_trace why)
@@ -787,6 +807,7 @@ int fscache_enqueue_operation(struct fscache_operation *op)
 {
 	struct fscache_object *object = op->object;
 	int ret = -EINVAL;
+	u8 state;
 
 	if (fscache_misuse(!test_bit(FSCACHE_OP_ATTACHED, &op->flags),
 			   "OP%08x: enqueue of an op not attached (state %u)\n",
@@ -799,15 +820,17 @@ int fscache_enqueue_operation(struct fscache_operation *op)
 		return -EINVAL;
 
 	spin_lock(&object->lock);
-	if (!fscache_misuse(op->state != FSCACHE_OP_ST_IN_PROGRESS &&
-			    op->state != FSCACHE_OP_ST_CANCELLED,
-			    "OP%08x: enqueue in state %u\n",
-			    op->debug_id, op->state)) {
+	state = op->state;
+	if (state == FSCACHE_OP_ST_IN_PROGRESS ||
+	    state == FSCACHE_OP_ST_CANCELLED) {
 		op_get(op, fscache_op_ref_get_queue);
 		op_queue(object, op);
 		ret = 0;
 	}
 	spin_unlock(&object->lock);
+
+	fscache_misuse(ret < 0, "OP%08x: enqueue in state %u\n",
+		       op->debug_id, state);
 	return ret;
 }
 EXPORT_SYMBOL(fscache_enqueue_operation);
@@ -927,13 +950,10 @@ void fscache_op_gc(struct work_struct *work)
 			rest = &op->gc_link;
 			break;
 		}
-		spin_lock(&object->lock);
-		op_detach_locked(object, op);
-		spin_unlock(&object->lock);
-
 		fscache_stat(FSCACHE_STAT_OP_GC);
 		trace_fscache_ops_op(op, object->debug_id, fscache_op_trace_gc);
-		op_release(op);
+		spin_lock(&object->lock);
+		op_finish_release(object, op);
 	}
 
 	if (rest) {

@@ -53,7 +53,7 @@ enum fscache_cache_flag {
 struct fscache_cache {
 	char			identifier[36];
 	unsigned long		flags;
-	spinlock_t		lock;
+	spinlock_t		lock;		/* protects object_list */
 	struct list_head	object_list;
 	atomic_t		n_busy_objects;
 	struct llist_head	op_gc_list;
@@ -101,7 +101,7 @@ enum fscache_object_flag {
  * @debug_id: Unique number for traces and /proc (I).
  */
 struct fscache_object {
-	spinlock_t		lock;
+	spinlock_t		lock;		/* see the legend above */
 	enum fscache_object_state state;
 	unsigned long		flags;
 	unsigned int		n_ops;

@@ -100,7 +100,7 @@ static bool wait_for_count(atomic_t *v, int want)
 	while (atomic_read(v) < want) {
 		if (time_after(jiffies, deadline))
 			return false;
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	return true;
 }
@@ -580,7 +580,7 @@ static void wait_timeout_races_start(struct kunit *test)
 	unsigned int started = 0, cancelled = 0;
 	int i, ret;
 
-	INIT_DELAYED_WORK(&dp.work, test_delayed_put_fn);
+	INIT_DELAYED_WORK_ONSTACK(&dp.work, test_delayed_put_fn);
 	for (i = 0; i < 200; i++) {
 		struct test_op *x = test_op_new(test, FSCACHE_OP_MYTHREAD, true);
 		struct test_op *w = test_op_new(test, FSCACHE_OP_MYTHREAD, false);
@@ -607,6 +607,7 @@ static void wait_timeout_races_start(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, atomic_read(&w->releases), 1);
 		KUNIT_EXPECT_EQ(test, atomic_read(&x->releases), 1);
 	}
+	destroy_delayed_work_on_stack(&dp.work);
 	KUNIT_EXPECT_EQ(test, started + cancelled, 200U);
 	kunit_info(test, "started %u, cancelled %u\n", started, cancelled);
 }
@@ -821,7 +822,7 @@ static void ops_wait_for_lookup(struct kunit *test)
 	EXPECT_STATE(test, s, FSCACHE_OP_ST_PENDING);
 	EXPECT_STATE(test, x, FSCACHE_OP_ST_PENDING);
 	EXPECT_COUNTS(test, &ctx->object, 2, 0, 1);
-	msleep(10);
+	msleep(20);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s->runs), 0);
 
 	fscache_object_set_available(&ctx->object);
@@ -901,17 +902,28 @@ struct reject_case {
 	int expected;
 };
 
+/* A dying or dead object reports -ENOBUFS before a cache I/O error. */
 static const struct reject_case reject_cases[] = {
-#define CELLS(st, ok)						\
-	{ st, false, false, ok }, { st, false, true, ok },	\
-	{ st, true, false, (ok) ? (ok) : -EIO },		\
-	{ st, true, true, (ok) ? (ok) : -EIO }
-	CELLS(FSCACHE_OBJECT_LOOKING_UP, 0),
-	CELLS(FSCACHE_OBJECT_CREATING, 0),
-	CELLS(FSCACHE_OBJECT_AVAILABLE, 0),
-	CELLS(FSCACHE_OBJECT_DYING, -ENOBUFS),
-	CELLS(FSCACHE_OBJECT_DEAD, -ENOBUFS),
-#undef CELLS
+	{ FSCACHE_OBJECT_LOOKING_UP, false, false, 0 },
+	{ FSCACHE_OBJECT_LOOKING_UP, false, true, 0 },
+	{ FSCACHE_OBJECT_LOOKING_UP, true, false, -EIO },
+	{ FSCACHE_OBJECT_LOOKING_UP, true, true, -EIO },
+	{ FSCACHE_OBJECT_CREATING, false, false, 0 },
+	{ FSCACHE_OBJECT_CREATING, false, true, 0 },
+	{ FSCACHE_OBJECT_CREATING, true, false, -EIO },
+	{ FSCACHE_OBJECT_CREATING, true, true, -EIO },
+	{ FSCACHE_OBJECT_AVAILABLE, false, false, 0 },
+	{ FSCACHE_OBJECT_AVAILABLE, false, true, 0 },
+	{ FSCACHE_OBJECT_AVAILABLE, true, false, -EIO },
+	{ FSCACHE_OBJECT_AVAILABLE, true, true, -EIO },
+	{ FSCACHE_OBJECT_DYING, false, false, -ENOBUFS },
+	{ FSCACHE_OBJECT_DYING, false, true, -ENOBUFS },
+	{ FSCACHE_OBJECT_DYING, true, false, -ENOBUFS },
+	{ FSCACHE_OBJECT_DYING, true, true, -ENOBUFS },
+	{ FSCACHE_OBJECT_DEAD, false, false, -ENOBUFS },
+	{ FSCACHE_OBJECT_DEAD, false, true, -ENOBUFS },
+	{ FSCACHE_OBJECT_DEAD, true, false, -ENOBUFS },
+	{ FSCACHE_OBJECT_DEAD, true, true, -ENOBUFS },
 };
 
 static const char * const object_state_names[] = {
