@@ -107,21 +107,31 @@ static bool wait_for_count(atomic_t *v, int want)
 
 /*
  * Snapshot the counters under the object lock and check them outside it,
- * because a failing expectation may sleep.
+ * because a failing expectation may sleep.  @line is the caller's, so that
+ * a failure names the step.
  */
-#define EXPECT_COUNTS(test, obj, ops, inp, exc)				\
-	do {								\
-		unsigned int __ops, __inp, __exc;			\
-									\
-		spin_lock(&(obj)->lock);				\
-		__ops = (obj)->n_ops;					\
-		__inp = (obj)->n_in_progress;				\
-		__exc = (obj)->n_exclusive;				\
-		spin_unlock(&(obj)->lock);				\
-		KUNIT_EXPECT_EQ(test, __ops, (unsigned int)(ops));	\
-		KUNIT_EXPECT_EQ(test, __inp, (unsigned int)(inp));	\
-		KUNIT_EXPECT_EQ(test, __exc, (unsigned int)(exc));	\
-	} while (0)
+static void expect_counts(struct kunit *test, struct fscache_object *obj,
+			  unsigned int ops, unsigned int inp, unsigned int exc,
+			  int line)
+{
+	unsigned int n_ops, n_in_progress, n_exclusive;
+
+	spin_lock(&obj->lock);
+	n_ops = obj->n_ops;
+	n_in_progress = obj->n_in_progress;
+	n_exclusive = obj->n_exclusive;
+	spin_unlock(&obj->lock);
+
+	KUNIT_EXPECT_EQ_MSG(test, n_ops, ops, "counters checked at line %d",
+			    line);
+	KUNIT_EXPECT_EQ_MSG(test, n_in_progress, inp,
+			    "counters checked at line %d", line);
+	KUNIT_EXPECT_EQ_MSG(test, n_exclusive, exc,
+			    "counters checked at line %d", line);
+}
+
+#define EXPECT_COUNTS(test, obj, ops, inp, exc) \
+	expect_counts(test, obj, ops, inp, exc, __LINE__)
 
 #define EXPECT_STATE(test, top, st) \
 	KUNIT_EXPECT_EQ(test, (int)READ_ONCE((top)->op.state), (int)(st))
@@ -663,7 +673,7 @@ static void cancel_callback_once_per_path(struct kunit *test)
 	fscache_put_operation(&ok->op);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ok->cancels), 0);
 
-	/* In-progress cancel, allowed and refused. */
+	/* In-progress cancel, allowed and not allowed. */
 	KUNIT_EXPECT_EQ(test, test_submit(ctx, inp), 0);
 	KUNIT_EXPECT_EQ(test, fscache_cancel_op(&inp->op, false), -EBUSY);
 	KUNIT_EXPECT_EQ(test, atomic_read(&inp->cancels), 0);
@@ -733,8 +743,8 @@ static void enqueue_from_processor_runs_again(struct kunit *test)
 	EXPECT_COUNTS(test, &ctx->object, 0, 0, 0);
 }
 
-/* Enqueue of a pending, complete or released op is refused. */
-static void enqueue_finished_op_refused(struct kunit *test)
+/* Enqueue of a pending, complete or released op is rejected. */
+static void enqueue_finished_op_rejected(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 	struct test_op *x = test_op_new(test, FSCACHE_OP_MYTHREAD, true);
@@ -773,7 +783,7 @@ static void enqueue_finished_op_refused(struct kunit *test)
 }
 
 /* The EXCLUSIVE flag and the submit function must agree. */
-static void submit_flag_mismatch_refused(struct kunit *test)
+static void submit_flag_mismatch_rejected(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 	struct test_op *x = test_op_new(test, FSCACHE_OP_MYTHREAD, true);
@@ -789,12 +799,12 @@ static void submit_flag_mismatch_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->cancels), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s->cancels), 0);
 
-	/* The refused ops can still be submitted the right way. */
+	/* The rejected ops can still be submitted the right way. */
 	KUNIT_EXPECT_EQ(test, test_submit(ctx, x), 0);
 	KUNIT_EXPECT_EQ(test, test_submit(ctx, s), 0);
 	EXPECT_COUNTS(test, &ctx->object, 2, 1, 1);
 
-	/* A second submission is refused and changes nothing. */
+	/* A second submission is rejected and changes nothing. */
 	KUNIT_EXPECT_EQ(test, test_submit(ctx, s), -EINVAL);
 	EXPECT_COUNTS(test, &ctx->object, 2, 1, 1);
 	fscache_put_operation(&x->op);
@@ -993,8 +1003,8 @@ static struct kunit_case operation_test_cases[] = {
 	KUNIT_CASE(put_unattached_releases_once),
 	KUNIT_CASE(cancel_callback_once_per_path),
 	KUNIT_CASE(enqueue_from_processor_runs_again),
-	KUNIT_CASE(enqueue_finished_op_refused),
-	KUNIT_CASE(submit_flag_mismatch_refused),
+	KUNIT_CASE(enqueue_finished_op_rejected),
+	KUNIT_CASE(submit_flag_mismatch_rejected),
 	KUNIT_CASE(ops_wait_for_lookup),
 	KUNIT_CASE(withdraw_waits_for_everything),
 	KUNIT_CASE_PARAM(submit_rejection_matrix, reject_gen_params),
