@@ -34,7 +34,7 @@ enum fscache_stat_item {
 	FSCACHE_STAT_REJ_DEAD,		/* rejected: object dying or dead */
 	FSCACHE_STAT_REJ_IOERR,		/* rejected: cache I/O error */
 	FSCACHE_STAT_REJ_WITHDRAWN,	/* rejected: cache withdrawn */
-	FSCACHE_STAT_MISUSE,		/* API misuse caught and refused */
+	FSCACHE_STAT_MISUSE,		/* API misuse caught and rejected */
 	FSCACHE_STAT_WAIT,		/* MYTHREAD submitters that had to wait */
 	FSCACHE_STAT_WAIT_WOKEN,	/* ... and were started */
 	FSCACHE_STAT_WAIT_CANCELLED,	/* ... and found the op cancelled */

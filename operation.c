@@ -36,7 +36,7 @@
 atomic_t fscache_op_debug_id;
 
 /*
- * Refuse an API misuse: warn once per call site, count it, and let the
+ * Reject an API misuse: warn once per call site, count it, and let the
  * caller return an error instead of corrupting the object's accounting.
  */
 #define fscache_misuse(cond, fmt, ...)					\
