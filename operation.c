@@ -195,16 +195,20 @@ static void op_defer_release(struct fscache_operation *op)
 }
 
 /*
- * Try to take the object lock for the last put of an op.  On a uniprocessor
- * kernel a spinlock holder cannot be preempted, so the lock can only be
- * held by the context this put interrupted or runs in; spin_trylock()
- * there either succeeds regardless or reports a bug.  Any atomic context
- * therefore counts as "cannot take it", which on a kernel without
- * preemption counting means every last put is deferred.
+ * Try to take the object lock for the last put of an op.  Interrupt
+ * context never takes it: the object lock is not interrupt-safe, so the
+ * put is deferred instead.  On a uniprocessor kernel a spinlock holder
+ * cannot be preempted, so the lock can only be held by the context this
+ * put runs in, and spin_trylock() there either succeeds regardless or
+ * reports a bug.  Any atomic context therefore counts as "cannot take
+ * it", which on a kernel without preemption counting defers every last
+ * put.
  */
 static bool object_trylock_for_put(struct fscache_object *object)
 	__cond_acquires(&object->lock)
 {
+	if (in_interrupt())
+		return false;
 	if (!IS_ENABLED(CONFIG_SMP) && (!preemptible() || irqs_disabled()))
 		return false;
 	return spin_trylock(&object->lock);
@@ -287,7 +291,11 @@ EXPORT_SYMBOL(fscache_get_operation);
  * are deferred to the cache's GC work item.  An operation that was never
  * attached (not submitted, or rejected) is released at once.
  *
- * Context: Any context, including with the object lock held.
+ * The release function may therefore run in this context or in the GC
+ * work item; it must not sleep.
+ *
+ * Context: Any context, including interrupt context and with the object
+ * lock held.
  */
 void fscache_put_operation(struct fscache_operation *op)
 {

@@ -182,7 +182,9 @@ typedef void (*fscache_operation_release_t)(struct fscache_operation *op);
  *	atomic context, so it must not sleep.  May be NULL.
  * @release: Called exactly once after the last put, when the manager no
  *	longer touches the operation; it frees the structure embedding it.
- *	May be NULL if the operation is not dynamically allocated.
+ *	It runs in the context of the last put or in the cache's GC work
+ *	item, so it must not sleep.  May be NULL if the operation is not
+ *	dynamically allocated.
  * @submit_time: When the operation was submitted, in ns (O).
  * @start_time: When the operation started, in ns (O).
  */
