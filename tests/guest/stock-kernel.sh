@@ -29,9 +29,9 @@ ours=/lib/modules/ours
 stock_modules=$(tr '\n' ' ' </etc/stock-modules)
 
 # On a kernel built with CONFIG_FSCACHE, fscache_ops leaves /proc/fs/fscache
-# to the kernel and publishes its files under this folder.
+# to the kernel and publishes its files under this folder (proc.c).
 ours_proc=/proc/fs/fscache_ops
-ours_files="stats"
+ours_files="stats histogram objects"
 
 n=0
 failed=0
@@ -151,8 +151,42 @@ no_kernel_warnings()
 	! dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection'
 }
 
+# Wait until the sample backend reports a final state, for at most 120 s.
+sample_finished()
+{
+	local i=0
+
+	while [ "$i" -lt 240 ]; do
+		if grep -qE '^state: +(complete|stopped)$' \
+			/proc/fs/fscache_sample; then
+			return 0
+		fi
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# The sample backend verified every file it found, with no mismatch,
+# failure, rejection or stop.
+sample_report_clean()
+{
+	local report=/proc/fs/fscache_sample files verified
+
+	cat "$report"
+	grep -qE '^state: +complete$' "$report" || return 1
+	files=$(sed -n 's/^files: *\([0-9]*\) .*/\1/p' "$report")
+	verified=$(sed -n 's/^verified: *\([0-9]*\) files.*/\1/p' "$report")
+	[ -n "$files" ] && [ "$files" -gt 0 ] && [ "$verified" = "$files" ] ||
+		return 1
+	for field in mismatches failed rejected stopped; do
+		grep -qE "^$field: +0 files$" "$report" || return 1
+	done
+}
+
 # Run the sample backend over a copy of /data/tree on tmpfs, or report it
-# skipped when it was not built.
+# skipped when it was not built. The backend checks every byte it caches
+# itself; diff then compares the backing tree with the source on its own.
 run_sample()
 {
 	local dir=/tmp/sample
@@ -162,13 +196,35 @@ run_sample()
 		echo "ok $n - sample backend # SKIP fscache_sample.ko not built"
 		return 0
 	fi
-
-	mkdir -p "$dir/src" "$dir/cache"
+	rm -rf "$dir"
+	mkdir -p "$dir/src" "$dir/backing"
 	cp -a /data/tree/. "$dir/src/"
 	check "sample backend loads" insmod "$ours/fscache_sample.ko" \
-		"source=$dir/src" "cache=$dir/cache"
-	check "sample cached tree matches" diff -r "$dir/src" "$dir/cache"
+		"source_dir=$dir/src" "backing_dir=$dir/backing"
+	check "sample backend finishes" sample_finished
+	check "sample verified every file" sample_report_clean
+	check "sample backing tree matches" diff -r "$dir/src" "$dir/backing"
 	check "sample backend unloads" rmmod fscache_sample
+}
+
+# Loading with proc_dir naming the kernel's folder fails cleanly, and
+# leaves the kernel's folder alone.
+proc_dir_taken_rejected()
+{
+	if insmod "$ours/fscache_ops.ko" proc_dir=fscache; then
+		rmmod fscache_ops
+		return 1
+	fi
+	dmesg | grep -q 'fscache_ops: /proc/fs/fscache exists already'
+}
+
+# proc_dir chooses another folder, which goes away on unload.
+proc_dir_chosen()
+{
+	insmod "$ours/fscache_ops.ko" proc_dir=fscache_ops_alt || return 1
+	grep '^Ops    : ' /proc/fs/fscache_ops_alt/stats || return 1
+	rmmod fscache_ops || return 1
+	[ ! -e /proc/fs/fscache_ops_alt ]
 }
 
 load_ours()
@@ -190,6 +246,9 @@ kernel-first)
 	check "fscache_ops unloads" rmmod fscache_ops
 	check "fscache_ops proc folder removed" ours_proc_gone
 	check "kernel /proc/fs/fscache after unload" kernel_proc_is_kernels
+	check "proc_dir=fscache rejected" proc_dir_taken_rejected
+	check "kernel /proc/fs/fscache after rejection" kernel_proc_is_kernels
+	check "proc_dir chooses the folder" proc_dir_chosen
 	check "kernel fscache modules unload" unload_stock
 	;;
 ours-first)
