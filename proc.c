@@ -11,7 +11,7 @@
  * whole file in one call.  When the buffer fills up, seq_read() discards
  * it, doubles its size and calls show again from the start, so a show
  * function that takes spinlocks only has to stop formatting (and drop its
- * locks) once seq_has_overflowed() says the output is lost anyway.
+ * locks) once seq_has_overflowed() reports that the output is lost anyway.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,7 +24,7 @@
 #include <linux/string.h>
 #include "internal.h"
 
-/* Longest folder name that proc_dir accepts. */
+/* Maximum length of a folder name that proc_dir accepts. */
 #define FSCACHE_PROC_NAME_MAX		32
 
 /* Bounds on the work of one read of the objects file. */
@@ -41,9 +41,11 @@ static struct proc_dir_entry *fscache_proc_dir;
 
 static bool proc_name_is_valid(const char *name)
 {
-	size_t len = strlen(name);
-	size_t i;
+	size_t len, i;
 
+	if (!name)
+		return false;
+	len = strlen(name);
 	if (len == 0 || len > FSCACHE_PROC_NAME_MAX)
 		return false;
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
@@ -58,7 +60,7 @@ static int proc_dir_param_set(const char *val, const struct kernel_param *kp)
 {
 	if (!proc_name_is_valid(val)) {
 		pr_err("proc_dir=%.64s is invalid: use a single name of 1 to %d printable characters without '/'\n",
-		       val, FSCACHE_PROC_NAME_MAX);
+		       val ? val : "", FSCACHE_PROC_NAME_MAX);
 		return -EINVAL;
 	}
 	strscpy(fscache_proc_name, val, sizeof(fscache_proc_name));
@@ -102,7 +104,7 @@ static void proc_choose_name(void)
 	if (IS_ENABLED(CONFIG_FSCACHE))
 		name = "fscache_ops";
 	else if (proc_fs_entry_exists("fscache"))
-		/* An FS-Cache built outside this kernel's config owns it. */
+		/* Something else, such as an out-of-tree FS-Cache, owns it. */
 		name = "fscache_ops";
 	strscpy(fscache_proc_name, name, sizeof(fscache_proc_name));
 }

@@ -65,7 +65,7 @@ EXPORT_SYMBOL_IF_KUNIT(fscache_stat_read);
  * @item: The gauge.
  *
  * A gauge goes up on one CPU and may come down on another, so a single
- * CPU's copy can be negative; only the sum means anything.
+ * CPU's copy can be negative.  Only the sum means anything.
  *
  * Context: Any context.
  * Return: The current value of the gauge.
@@ -87,8 +87,8 @@ EXPORT_SYMBOL_IF_KUNIT(fscache_gauge_read);
  * fscache_hist_bucket - Map a duration to its histogram bucket
  * @ns: The duration in nanoseconds.
  *
- * Bucket 0 holds 0 and 1 us; bucket b (1 <= b < FSCACHE_HIST_NR_BUCKETS - 1)
- * holds 2^b to 2^(b+1) - 1 us; the last bucket holds everything from
+ * Bucket 0 covers 0 and 1 us.  Bucket b (1 <= b < FSCACHE_HIST_NR_BUCKETS - 1)
+ * covers 2^b to 2^(b+1) - 1 us, and the last bucket everything from
  * 2^(FSCACHE_HIST_NR_BUCKETS - 1) us (about 16.8 s) on.  Durations are
  * truncated to whole microseconds first.
  *

@@ -4,10 +4,10 @@
  * operation it counts, the gauges follow operations in progress, and the
  * histogram files each operation under its type and duration.
  *
- * Every case takes a snapshot of all counters, does one step with real
- * operations on a real cache and object, and checks the difference of
- * every counter: the ones the step counts must move by the expected
- * amount and all the others must stay put.  The counters are global, so
+ * Every case takes a snapshot of all counters and does one step with real
+ * operations on a real cache and object.  Then it checks the difference
+ * of every counter: the ones the step counts must move by the expected
+ * amount, and all the others must stay put.  The counters are global, so
  * the cases rely on nothing else submitting operations while they run.
  */
 #include <kunit/test.h>
@@ -241,8 +241,8 @@ static void gc_drain(struct kunit *test, struct fscache_cache *cache)
 
 /*
  * Drop the test's last reference in process context and check that the
- * op was released, directly or through the GC.  @completes says whether
- * the op was still in progress, so that the put completes it.
+ * op was released, directly or through the GC.  @completes is true if the
+ * op was still in progress, so that the put completes it.
  */
 static void put_last_ref(struct kunit *test, struct stats_ctx *ctx,
 			 struct stats_op *sop, bool completes)
@@ -484,6 +484,7 @@ static void stats_put_under_lock_deferred(struct kunit *test)
 {
 	struct stats_ctx *ctx = test->priv;
 	struct stats_op *sop = stats_op_new(test, FSCACHE_OP_MYTHREAD, false);
+	int released;
 
 	skip_unless_stats(test);
 	fscache_object_set_available(&ctx->object);
@@ -495,6 +496,7 @@ static void stats_put_under_lock_deferred(struct kunit *test)
 	spin_lock(&ctx->object.lock);
 	fscache_put_operation(&sop->op);
 	snapshot_take(&ctx->now);
+	released = atomic_read(&sop->releases);
 	spin_unlock(&ctx->object.lock);
 
 	/*
@@ -509,7 +511,7 @@ static void stats_put_under_lock_deferred(struct kunit *test)
 	ctx->now.v[FSCACHE_STAT_OP_GC] = ctx->snap.v[FSCACHE_STAT_OP_GC];
 	check_deltas(test, &ctx->snap, &ctx->now,
 		     DELTAS({ FSCACHE_STAT_OP_DEFER, 1 }), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&sop->releases), 0);
+	KUNIT_EXPECT_EQ(test, released, 0);
 
 	gc_drain(test, &ctx->cache);
 	ctx->snap = ctx->start;

@@ -3,9 +3,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Check the files of /proc/fs/fscache: their modes and formats when idle,
-# their formats while three background readers read them over and over
-# during a load, the counters once the load is over (ini equals rel, no
-# op in progress), and the proc_dir module parameter.
+# and their formats while three background readers read them over and
+# over during a load. Once the load is over, check the counters (ini
+# equals rel, no op in progress). Last, check the proc_dir parameter.
 #
 # The load is fscache_ops_torture.ko if it was built, else the KUnit
 # module, whose suites run while it loads; without either the load cases
@@ -103,7 +103,7 @@ EOF
 cat >"$work/objects.awk" <<'EOF'
 # Two header lines, then object rows ("cache id state n_ops n_in_progress
 # n_exclusive pending") each followed by indented op rows, and lines that
-# say how many ops or objects were left out. Writes the number of object
+# count the ops or objects left out. Writes the number of object
 # rows to the file named by the variable "out".
 function bad(why) { printf "objects line %d: %s: [%s]\n", NR, why, $0; err = 1 }
 NR == 1 { if ($0 !~ /^CACHE +OBJECT +ST +OPS +INPROG +EXCL +PEND$/) bad("header 1"); next }

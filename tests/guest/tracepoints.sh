@@ -3,9 +3,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Enable the fscache_ops trace events through tracefs, run operations,
-# and check the trace: the three events fire, an operation that started
-# at submission shows INIT, SUBMIT, START, COMPL and RELEAS in that
-# order, and no operation has an event after its release.
+# and check the trace. The three events must fire, and an operation that
+# started at submission must show INIT, SUBMIT, START, COMPL and RELEAS
+# in that order. No operation may have an event after its release.
 #
 # The operations come from fscache_ops_torture.ko (a short run) if it was
 # built, else from the KUnit module; without either, or without tracefs,
@@ -98,6 +98,7 @@ else
 fi
 match=$(grep -m 1 '^[0-9a-f]* INIT SUBMIT START COMPL RELEAS$' /tmp/ops.txt)
 if [ -n "$match" ]; then
+	grep " op=${match%% *} " "$trace" | sed 's/^/    # /'
 	tap_ok "op ${match%% *}: INIT SUBMIT START COMPL RELEAS in order"
 else
 	tap_not_ok "no op with INIT SUBMIT START COMPL RELEAS in order"
