@@ -20,8 +20,11 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 INSTALL_MOD_PATH ?=
 SCRIPTS := $(CURDIR)/scripts
 
-# The kernel release of KDIR, for depmod.
-KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The kernel release of KDIR, for depmod. UTS_RELEASE is what uname -r
+# prints; Debian's header packages put another string in
+# include/config/kernel.release.
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 .PHONY: all modules install clean check demo kernels kernels-bench \
 	modules-um modules-x86_64 check-static kunit kunit-um \

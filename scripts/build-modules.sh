@@ -6,7 +6,7 @@
 # Usage: scripts/build-modules.sh um|x86_64 [debug|bench] [MAKE-ARG]...
 #
 # Kbuild in 6.12 writes an external module's objects next to its sources
-# (separate output folders for M= builds came in 6.13), so the sources
+# (it has no separate output folder for M= builds), so the sources
 # are copied to build/<arch>/ (debug) or build/<arch>-bench/ and built
 # there; the copy keeps its objects between runs, so rebuilds are
 # incremental. Extra arguments go to make, e.g. W=1 or C=2. The output

@@ -117,8 +117,8 @@ else
 fi
 
 # 5. Exported symbols against the kernels the module must load beside.
-#    Our exports are the non-vmlinux entries of the module build's
-#    Module.symvers (columns: CRC, symbol, module, export type).
+#    The Module.symvers of an external module build lists only that
+#    build's own exports (columns: CRC, symbol, module, export type).
 ours=$(module_build_dir x86_64 debug)/Module.symvers
 exports=$LOG_DIR/static-our-exports.txt
 if [ -f "$ours" ]; then
