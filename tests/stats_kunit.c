@@ -576,6 +576,7 @@ static void stats_gc_requeue(struct kunit *test)
 struct stats_waiter {
 	struct fscache_operation *op;
 	long			timeout;
+	bool			calling;	/* about to call the wait */
 	int			result;
 	struct completion	done;
 	struct task_struct	*task;
@@ -586,6 +587,8 @@ static int stats_waiter_fn(void *data)
 	struct stats_waiter *w = data;
 
 	allow_signal(SIGKILL);
+	/* Pairs with the acquire in stats_waiter_start(). */
+	smp_store_release(&w->calling, true);
 	w->result = fscache_wait_for_operation_activation(w->op, w->timeout);
 	complete(&w->done);
 
@@ -597,9 +600,10 @@ static int stats_waiter_fn(void *data)
 
 /*
  * Start a waiter and return once it sleeps in the wait, so that what the
- * test does next happens while the submitter waits.  A kernel thread is
- * running from kthread_run() until it blocks, and the only place it can
- * block before its completion is the wait.
+ * test does next happens while the submitter waits.  Once the thread has
+ * set @calling, the only place it can leave TASK_RUNNING before its
+ * completion is the wait, and the wait has been counted by then.  Before
+ * that the thread may not have run yet, and its state says nothing.
  */
 static void stats_waiter_start(struct kunit *test, struct stats_waiter *w,
 			       struct fscache_operation *op, long timeout)
@@ -608,14 +612,16 @@ static void stats_waiter_start(struct kunit *test, struct stats_waiter *w,
 
 	w->op = op;
 	w->timeout = timeout;
+	w->calling = false;
 	w->result = 1;
 	init_completion(&w->done);
 	w->task = kthread_run(stats_waiter_fn, w, "kunit-stats-waiter");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(w->task));
 	get_task_struct(w->task);
 
-	while (task_is_running(w->task) && !completion_done(&w->done) &&
-	       time_before(jiffies, deadline))
+	/* Pairs with the release in stats_waiter_fn(). */
+	while (!(smp_load_acquire(&w->calling) && !task_is_running(w->task)) &&
+	       !completion_done(&w->done) && time_before(jiffies, deadline))
 		usleep_range(200, 500);
 	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
 }
