@@ -17,8 +17,13 @@
 #include <linux/wait.h>
 #include <fscache_ops.h>
 
-/* Bytes that one run of a copy or verify operation moves. */
-#define SAMPLE_CHUNK_SIZE	(64 * 1024)
+/*
+ * Bytes that one run of a copy or read-back operation moves.  Chunk
+ * buffers come from kmalloc() because release functions must not sleep,
+ * which rules out vfree(); 32 KiB is the largest size the page allocator
+ * still treats as a cheap request (order 3).
+ */
+#define SAMPLE_CHUNK_SIZE	(32 * 1024)
 
 /* Regular files the walk accepts before it gives up on a source tree. */
 #define SAMPLE_MAX_FILES	200000

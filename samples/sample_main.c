@@ -180,7 +180,7 @@ static int sample_check_fail_file(void)
 		path_put(&p);
 	}
 	if (ret == 0 && st.size == 0) {
-		pr_err("fail_file=%s is invalid: %s is empty, so it has no backing write to fail\n",
+		pr_err("fail_file=%s is invalid: %s is empty, so there is no backing write to fail\n",
 		       sample_fail_file, file->path);
 		return -EINVAL;
 	}
@@ -331,9 +331,10 @@ static void __exit sample_exit(void)
 	kthread_stop(sample.thread);
 
 	/*
-	 * The manager calls the release function after it detached an
-	 * operation, so withdrawal can return while the last releases still
-	 * run; they touch the files.
+	 * Withdrawal waited for every attached operation and kthread_stop()
+	 * for the thread, which releases the ones it had rejected.  Wait
+	 * anyway, because a release that ran after the files were freed would
+	 * touch freed memory.
 	 */
 	wait_var_event(&sample.live_ops, !atomic_read(&sample.live_ops));
 

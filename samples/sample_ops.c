@@ -101,15 +101,16 @@ static void sample_op_cancel(struct fscache_operation *op)
 }
 
 /*
- * The manager calls this after the last put.  All of this backend's puts
- * and the manager's own ones run in process context, so kvfree() is safe.
+ * The manager calls this after the last put, which can be made under a
+ * spinlock (withdrawal cancels pending operations under the cache lock),
+ * so nothing here may sleep.
  */
 static void sample_op_release(struct fscache_operation *op)
 {
 	struct sample_op *sop = to_sample_op(op);
 
 	sample_file_put_stage(sop->file);
-	kvfree(sop->buf);
+	kfree(sop->buf);
 	kfree(sop);
 
 	/* Last: module exit frees the files once this reaches zero. */
@@ -304,8 +305,10 @@ static void sample_setup(struct fscache_operation *op)
 	struct path p;
 	char *path;
 
+	/* Module exit is waiting: no need to create what it would drop. */
 	if (READ_ONCE(sample.stopping)) {
-		sample_file_abort(file, -EINTR, "set-up");
+		sample_file_set_error(file, -EINTR);
+		fscache_abort_object(&file->object);
 		return;
 	}
 	path = sample_backing_path(file);
@@ -372,7 +375,7 @@ static int sample_submit_crc(struct sample_file *file, void *buf, size_t len,
 
 	sop = sample_op_alloc(file, FSCACHE_OP_FAST, fn, false);
 	if (!sop) {
-		kvfree(buf);
+		kfree(buf);
 		return -ENOMEM;
 	}
 	sop->buf = buf;
@@ -424,14 +427,14 @@ static void sample_copy(struct fscache_operation *op)
 		return;
 
 	len = min_t(loff_t, SAMPLE_CHUNK_SIZE, file->size - sop->pos);
-	buf = kvmalloc(len, GFP_KERNEL);
+	buf = kmalloc(len, GFP_KERNEL);
 	if (!buf) {
 		sample_file_abort(file, -ENOMEM, "copy");
 		return;
 	}
 	ret = sample_read_chunk(file->src, buf, len, sop->pos);
 	if (ret < 0) {
-		kvfree(buf);
+		kfree(buf);
 		sample_file_abort(file, ret, "reading the source");
 		return;
 	}
@@ -446,7 +449,7 @@ static void sample_copy(struct fscache_operation *op)
 			n = -EIO;
 	}
 	if (n < 0) {
-		kvfree(buf);
+		kfree(buf);
 		sample_backing_write_failed(file, n);
 		return;
 	}
@@ -506,10 +509,10 @@ static void sample_read_back(struct fscache_operation *op)
 
 	len = min_t(loff_t, SAMPLE_CHUNK_SIZE, file->size - sop->pos);
 	if (!sop->buf)
-		sop->buf = kvmalloc(SAMPLE_CHUNK_SIZE, GFP_KERNEL);
-	back_buf = kvmalloc(len, GFP_KERNEL);
+		sop->buf = kmalloc(SAMPLE_CHUNK_SIZE, GFP_KERNEL);
+	back_buf = kmalloc(len, GFP_KERNEL);
 	if (!sop->buf || !back_buf) {
-		kvfree(back_buf);
+		kfree(back_buf);
 		sample_file_abort(file, -ENOMEM, "read-back");
 		return;
 	}
@@ -518,7 +521,7 @@ static void sample_read_back(struct fscache_operation *op)
 	if (ret == 0)
 		ret = sample_read_chunk(file->src, sop->buf, len, sop->pos);
 	if (ret < 0) {
-		kvfree(back_buf);
+		kfree(back_buf);
 		sample_file_abort(file, ret, "read-back");
 		return;
 	}
