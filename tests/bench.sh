@@ -162,5 +162,7 @@ target_row()
 
 echo
 echo "Kernel: $(sed -n 's/.*Linux version \([^ ]*\).*/\1/p' "$work/console-smp2.txt" | head -n 1) (x86_64 bench variant)"
+hv=$(sed -n 's/.*Hypervisor detected: \(.*\)/\1/p' "$work/console-smp2.txt" | head -n 1)
+echo "QEMU accelerator: ${hv:+KVM (guest saw hypervisor $hv)}${hv:-TCG (no hypervisor detected)}"
 echo "Rounds: $rounds; ratios are ours/baseline (for hand-off, lower is better)"
 cat "$work/table.md"

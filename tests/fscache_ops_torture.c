@@ -95,6 +95,10 @@ static unsigned int sigkill_ms = 3;
 module_param(sigkill_ms, uint, 0444);
 MODULE_PARM_DESC(sigkill_ms, "Milliseconds between SIGKILLs to the waiter thread, 0 for none (default 3)");
 
+static unsigned int release_delay_us;
+module_param(release_delay_us, uint, 0444);
+MODULE_PARM_DESC(release_delay_us, "Busy-wait in one release callback of 16 for this many us, like a backend freeing resources (default 0)");
+
 static unsigned int max_inflight = 512;
 module_param(max_inflight, uint, 0444);
 MODULE_PARM_DESC(max_inflight, "Operations allocated and not yet released, at most (default 512)");
@@ -354,6 +358,9 @@ static void tort_release(struct fscache_operation *op)
 		return;
 	tort_check(atomic_inc_return(&top->releases) == 1,
 		   "OP%08x: released twice\n", op->debug_id);
+
+	if (release_delay_us && (top->seq & 15) == 0)
+		udelay(release_delay_us);
 
 	runs = atomic_read(&top->runs);
 	cancels = atomic_read(&top->cancels);
@@ -859,10 +866,10 @@ static int __init tort_init(void)
 		pr_err("objects, threads and duration must be positive\n");
 		return -EINVAL;
 	}
-	pr_info("start: objects=%u threads=%u duration=%u fast/slow/mythread=%u/%u/%u excl=%u%% cancel=%u%% timeout=%u%% requeue=%u%% death_ms=%u sigkill_ms=%u\n",
+	pr_info("start: objects=%u threads=%u duration=%u fast/slow/mythread=%u/%u/%u excl=%u%% cancel=%u%% timeout=%u%% requeue=%u%% death_ms=%u sigkill_ms=%u release_delay_us=%u\n",
 		objects, threads, duration, fast_share, slow_share,
 		mythread_share, excl_pct, cancel_pct, timeout_pct,
-		requeue_pct, death_ms, sigkill_ms);
+		requeue_pct, death_ms, sigkill_ms, release_delay_us);
 
 	tort_cache = kzalloc(sizeof(*tort_cache), GFP_KERNEL);
 	tort_slots = kcalloc(objects, sizeof(*tort_slots), GFP_KERNEL);
