@@ -423,7 +423,8 @@ static void sample_copy(struct fscache_operation *op)
 	void *buf;
 	int ret;
 
-	if (READ_ONCE(sample.stopping) || file->error || sop->pos >= file->size)
+	if (READ_ONCE(sample.stopping) || READ_ONCE(file->error) ||
+	    sop->pos >= file->size)
 		return;
 
 	len = min_t(loff_t, SAMPLE_CHUNK_SIZE, file->size - sop->pos);
@@ -504,7 +505,8 @@ static void sample_read_back(struct fscache_operation *op)
 	size_t len;
 	int ret;
 
-	if (READ_ONCE(sample.stopping) || file->error || sop->pos >= file->size)
+	if (READ_ONCE(sample.stopping) || READ_ONCE(file->error) ||
+	    sop->pos >= file->size)
 		return;
 
 	len = min_t(loff_t, SAMPLE_CHUNK_SIZE, file->size - sop->pos);
@@ -669,7 +671,8 @@ static void sample_file_verify(struct sample_file *file)
 		/* Waits for the attributes operation, which runs alone. */
 		sample_check(file);
 	}
-	if (!file->error && !atomic_read(&file->mismatched_chunks))
+	if (!READ_ONCE(file->error) &&
+	    !atomic_read(&file->mismatched_chunks))
 		sample_submit_async(file, &file->object, FSCACHE_OP_SLOW,
 				    sample_read_back, false);
 	sample_file_put_stage(file);
@@ -685,7 +688,7 @@ static enum sample_result sample_file_classify(struct sample_file *file)
 		return SAMPLE_RESULT_STOPPED;
 	if (file->rejected)
 		return SAMPLE_RESULT_REJECTED;
-	if (file->error)
+	if (READ_ONCE(file->error))
 		return SAMPLE_RESULT_FAILED;
 	return SAMPLE_RESULT_VERIFIED;
 }
@@ -736,7 +739,7 @@ static void sample_file_finish(struct sample_file *file)
  */
 static bool sample_file_advance(struct sample_file *file)
 {
-	if (file->stage == SAMPLE_STAGE_COPY && !file->error &&
+	if (file->stage == SAMPLE_STAGE_COPY && !READ_ONCE(file->error) &&
 	    !READ_ONCE(sample.stopping)) {
 		sample_file_verify(file);
 		return true;
@@ -753,7 +756,9 @@ static bool sample_file_advance(struct sample_file *file)
  */
 u64 sample_elapsed_ms(void)
 {
-	ktime_t end = sample.state == SAMPLE_RUNNING ? ktime_get() : sample.end;
+	/* Pairs with the release in sample_thread_fn(), which sets end first. */
+	int state = smp_load_acquire(&sample.state);
+	ktime_t end = state == SAMPLE_RUNNING ? ktime_get() : sample.end;
 
 	if (!sample.start)
 		return 0;
@@ -876,8 +881,9 @@ int sample_thread_fn(void *unused)
 		atomic_inc(&sample.stats.files_stopped);
 
 	sample.end = ktime_get();
-	WRITE_ONCE(sample.state, in_flight || READ_ONCE(sample.stopping) ?
-		   SAMPLE_STOPPED : SAMPLE_COMPLETE);
+	smp_store_release(&sample.state,
+			  in_flight || READ_ONCE(sample.stopping) ?
+			  SAMPLE_STOPPED : SAMPLE_COMPLETE);
 	sample_log_summary();
 	sample_thread_park();
 	return 0;

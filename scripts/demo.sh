@@ -33,10 +33,12 @@ script=$TOP/tests/guest/demo.sh
 directives=$(guest_directives "$script" | sed 's/--ro-dir [^ ]*//g')
 
 # Guest output only: drop the boot log and the kernel lines that are not
-# from our modules.
+# from our modules, but keep the runner's own lines. Its standard error
+# joins the pipe so that its verdict comes after the guest's output.
 show_guest_output()
 {
 	awk '/^run-guest: init started/ { shown = 1 }
+	/^(build-[a-z]+|run-guest(\.sh)?): / ||
 	shown && (!/^\[ *[0-9.]+\] / || /\] fscache_(ops|sample): /) {
 		print
 		fflush()
@@ -47,4 +49,4 @@ log "caching $source_dir in the guest (console: $LOG_DIR/guest-demo-um-debug.log
 # shellcheck disable=SC2086 # directives are option words
 "$TOP/scripts/run-guest.sh" --arch um --variant debug \
 	--script "$script" --name demo --modules "${modules[*]}" \
-	--ro-dir "$source_dir:/data" $directives "$@" | show_guest_output
+	--ro-dir "$source_dir:/data" $directives "$@" 2>&1 | show_guest_output
