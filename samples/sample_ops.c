@@ -590,7 +590,7 @@ out:
 	fscache_put_operation(&sop->op);
 }
 
-/* Open the source and take the first count on the copy stage. */
+/* Open the source file and allocate its table of chunk checksums. */
 static int sample_file_open(struct sample_file *file)
 {
 	char *path;
