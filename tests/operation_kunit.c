@@ -412,6 +412,7 @@ static void put_under_lock_deferred_to_gc(struct kunit *test)
 struct test_waiter {
 	struct fscache_operation *op;
 	long			timeout;
+	bool			calling;	/* about to call the wait */
 	int			result;
 	struct completion	done;
 };
@@ -421,6 +422,8 @@ static int test_waiter_fn(void *data)
 	struct test_waiter *w = data;
 
 	allow_signal(SIGKILL);
+	/* Pairs with the acquire in test_waiter_start(). */
+	smp_store_release(&w->calling, true);
 	w->result = fscache_wait_for_operation_activation(w->op, w->timeout);
 	complete(&w->done);
 
@@ -436,15 +439,25 @@ static struct task_struct *test_waiter_start(struct kunit *test,
 					     struct fscache_operation *op,
 					     long timeout)
 {
+	unsigned long deadline = jiffies + TEST_DEADLINE;
 	struct task_struct *task;
 
 	w->op = op;
 	w->timeout = timeout;
+	w->calling = false;
 	w->result = 1;
 	init_completion(&w->done);
 	task = kthread_run(test_waiter_fn, w, "kunit-fscache-waiter");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 	get_task_struct(task);
+
+	/*
+	 * Return once the thread sleeps in the wait: after it set @calling,
+	 * the wait is the only place where it can stop running.
+	 */
+	while (!(smp_load_acquire(&w->calling) && !task_is_running(task)) &&
+	       !completion_done(&w->done) && time_before(jiffies, deadline))
+		usleep_range(200, 500);
 	return task;
 }
 
@@ -476,7 +489,6 @@ static void object_death_wakes_waiters(struct kunit *test)
 	EXPECT_COUNTS(test, &ctx->object, 3, 1, 1);
 
 	task = test_waiter_start(test, &waiter, &w->op, MAX_SCHEDULE_TIMEOUT);
-	msleep(20);
 	KUNIT_EXPECT_FALSE(test, completion_done(&waiter.done));
 
 	fscache_abort_object(&ctx->object);
@@ -546,7 +558,6 @@ static void wait_killed_cancels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_submit(ctx, w), 0);
 
 	task = test_waiter_start(test, &waiter, &w->op, MAX_SCHEDULE_TIMEOUT);
-	msleep(20);
 	KUNIT_EXPECT_FALSE(test, completion_done(&waiter.done));
 	send_sig(SIGKILL, task, 1);
 	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&waiter.done,
