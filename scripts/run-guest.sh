@@ -29,7 +29,8 @@
 # build/logs/guest-<name>-<arch>-<variant>.log.
 #
 # Exit status: the script's, or 1 when the console shows a kernel problem
-# (see report_patterns below) or no exit status, or 124 on timeout.
+# (the report_patterns list in this script) or no exit status, or 124
+# on timeout, which prints "run-guest: timed out after N s".
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -49,7 +50,7 @@ ro_dirs=()
 
 usage()
 {
-	sed -n '/^# Usage/,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '/^# Usage/,/^set -eu/p' "$0" | sed -n 's/^# \{0,1\}//p' >&2
 	exit 2
 }
 
@@ -237,7 +238,7 @@ while kill -0 "$guest_pid" 2>/dev/null; do
 	fi
 	sleep 1
 done
-wait "$guest_pid" 2>/dev/null || true
+{ wait "$guest_pid"; } 2>/dev/null || true
 guest_pid=
 wait "$tail_pid" 2>/dev/null || true
 tail_pid=
