@@ -194,20 +194,28 @@ out:
 
 /* ---- mythread: submit and put on an idle object ---- */
 
+/*
+ * fscache_operation_init() uses INIT_WORK(), so an op on the stack would
+ * trip the debugobjects checks of a debug kernel; the ops of the
+ * single-threaded benchmarks are static instead.
+ */
+static struct fscache_operation bench_mythread_op;
+static struct fscache_operation bench_shared_op;
+
 static u64 bench_mythread_ops(void)
 {
+	struct fscache_operation *op = &bench_mythread_op;
 	struct fscache_object *object = &bench_objects[0];
-	struct fscache_operation op;
 	unsigned int i;
 	u64 start;
 
 	start = ktime_get_ns();
 	for (i = 0; i < nr_ops; i++) {
-		fscache_operation_init(&op, FSCACHE_OP_MYTHREAD, NULL, NULL,
+		fscache_operation_init(op, FSCACHE_OP_MYTHREAD, NULL, NULL,
 				       NULL);
-		if (fscache_submit_op(object, &op) < 0)
+		if (fscache_submit_op(object, op) < 0)
 			pr_warn_once("submission failed\n");
-		fscache_put_operation(&op);
+		fscache_put_operation(op);
 	}
 	return rate(nr_ops, ktime_get_ns() - start);
 }
@@ -249,14 +257,16 @@ static u64 bench_lock_pairs(spinlock_t *lock, u64 deadline, u64 *count)
 	return rate(n, ktime_get_ns() - start);
 }
 
+/* The lock of the single-threaded baseline, static for lockdep. */
+static DEFINE_SPINLOCK(bench_baseline_lock);
+
 static void bench_mythread(struct bench_result *res)
 {
-	DEFINE_SPINLOCK(lock);
 	unsigned int r;
 
 	for (r = 0; r < rounds; r++) {
 		res->ours[r] = bench_mythread_ops();
-		res->base[r] = bench_lock_pairs(&lock, 0, NULL);
+		res->base[r] = bench_lock_pairs(&bench_baseline_lock, 0, NULL);
 		cond_resched();
 	}
 }
@@ -301,34 +311,36 @@ static u64 median_u64(u64 *v, unsigned int n)
 	return v[n / 2];
 }
 
+static struct bench_timed bench_excl;
+
 static u64 bench_handoff_ops(u64 *lat)
 {
+	struct fscache_operation *shared = &bench_shared_op;
 	struct fscache_object *object = &bench_objects[0];
-	struct fscache_operation shared;
-	struct bench_timed excl;
+	struct bench_timed *excl = &bench_excl;
 	unsigned int i;
 	u64 put_at;
 
 	for (i = 0; i < handoffs; i++) {
-		fscache_operation_init(&shared, FSCACHE_OP_MYTHREAD, NULL, NULL,
+		fscache_operation_init(shared, FSCACHE_OP_MYTHREAD, NULL, NULL,
 				       NULL);
-		fscache_submit_op(object, &shared);
-		fscache_wait_for_operation_activation(&shared,
+		fscache_submit_op(object, shared);
+		fscache_wait_for_operation_activation(shared,
 						      MAX_SCHEDULE_TIMEOUT);
 
-		init_completion(&excl.done);
-		fscache_operation_init(&excl.op, FSCACHE_OP_FAST,
+		init_completion(&excl->done);
+		fscache_operation_init(&excl->op, FSCACHE_OP_FAST,
 				       bench_timed_processor, NULL, NULL);
-		fscache_operation_set_exclusive(&excl.op);
-		fscache_submit_exclusive_op(object, &excl.op);
+		fscache_operation_set_exclusive(&excl->op);
+		fscache_submit_exclusive_op(object, &excl->op);
 
 		put_at = ktime_get_ns();
-		fscache_put_operation(&shared);
-		wait_for_completion(&excl.done);
-		lat[i] = excl.started - put_at;
+		fscache_put_operation(shared);
+		wait_for_completion(&excl->done);
+		lat[i] = excl->started - put_at;
 
 		/* Let the exclusive op finish before its memory is reused. */
-		fscache_put_operation(&excl.op);
+		fscache_put_operation(&excl->op);
 		fscache_drain_object(object, MAX_SCHEDULE_TIMEOUT);
 	}
 	return median_u64(lat, handoffs);
@@ -386,6 +398,7 @@ struct bench_scaler {
 	struct completion	batch_done;
 	struct completion	finished;
 	spinlock_t		lock;		/* of the baseline loop */
+	struct fscache_operation mythread_op;
 	struct fscache_operation ops[BENCH_SCALE_BATCH];
 };
 
@@ -403,17 +416,17 @@ static void bench_scale_fast_release(struct fscache_operation *op)
 static int bench_scale_fn(void *arg)
 {
 	struct bench_scaler *s = arg;
-	struct fscache_operation op;
+	struct fscache_operation *op = &s->mythread_op;
 	unsigned int i;
 
 	switch (s->kind) {
 	case BENCH_SCALE_MYTHREAD:
 		do {
 			for (i = 0; i < BENCH_SCALE_BATCH; i++) {
-				fscache_operation_init(&op, FSCACHE_OP_MYTHREAD,
+				fscache_operation_init(op, FSCACHE_OP_MYTHREAD,
 						       NULL, NULL, NULL);
-				fscache_submit_op(s->object, &op);
-				fscache_put_operation(&op);
+				fscache_submit_op(s->object, op);
+				fscache_put_operation(op);
 			}
 			s->count += BENCH_SCALE_BATCH;
 		} while (ktime_get_ns() < s->deadline);
