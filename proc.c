@@ -354,7 +354,11 @@ int fscache_proc_init(void)
 
 	proc_choose_name();
 
-	/* proc_mkdir() would warn about a duplicate instead of failing. */
+	/*
+	 * proc_mkdir() would warn about a duplicate instead of failing.
+	 * NOTE: an entry created between this check and proc_mkdir() still
+	 * gets that warning, and the load then fails with -ENOMEM.
+	 */
 	if (proc_fs_entry_exists(fscache_proc_name)) {
 		pr_err("/proc/fs/%s exists already; choose another folder with proc_dir=NAME\n",
 		       fscache_proc_name);
