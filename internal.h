@@ -7,6 +7,7 @@
 
 #include <linux/ktime.h>
 #include <linux/percpu.h>
+#include <linux/sched/clock.h>
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 #include <fscache_ops.h>
@@ -189,9 +190,14 @@ static inline void fscache_proc_exit(void)
 }
 #endif
 
+/*
+ * Timestamps for the histogram and the ages in /proc.  local_clock() is
+ * much cheaper than ktime_get_ns() and is monotonic on each CPU; readers
+ * clamp the rare negative difference between two CPUs to zero.
+ */
 static inline u64 fscache_now(void)
 {
-	return ktime_get_ns();
+	return local_clock();
 }
 
 #endif /* _FSCACHE_OPS_INTERNAL_H */

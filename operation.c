@@ -136,47 +136,29 @@ static bool op_complete_locked(struct fscache_object *object,
 }
 
 /*
- * First half of detaching an op whose last reference is gone: an op still
- * in progress is completed, as the procedure lets a MYTHREAD holder finish
- * its op with a plain put.
+ * Finish an op whose last reference is gone, with the object lock held:
+ * complete it if it is still in progress (the procedure lets a MYTHREAD
+ * holder finish its op with a plain put), call ->release(), and only then
+ * stop counting it in n_ops.  Drains and cache withdrawal wait for n_ops,
+ * so they cannot return while a release callback of the backend runs.
  */
-static void op_detach_locked(struct fscache_object *object,
-			     struct fscache_operation *op)
-	__must_hold(&object->lock)
+static void op_finish_release(struct fscache_object *object,
+			      struct fscache_operation *op)
+	__releases(&object->lock)
 {
 	lockdep_assert_held(&object->lock);
 
 	op_complete_locked(object, op, false);
 	WARN_ON_ONCE(op->state == FSCACHE_OP_ST_PENDING);
 	clear_bit(FSCACHE_OP_ATTACHED, &op->flags);
-}
+	op_release(op);
 
-/*
- * Second half, after ->release() has returned: the op stops counting in
- * n_ops.  Drains and cache withdrawal wait for n_ops, so they cannot
- * return while a release callback of the backend is still running.
- */
-static void object_op_released(struct fscache_object *object)
-{
-	spin_lock(&object->lock);
 	object->n_ops--;
 	if (object->n_ops == 0) {
 		wake_up_var(&object->n_ops);
 		fscache_cache_note_idle(object->cache);
 	}
 	spin_unlock(&object->lock);
-}
-
-/* Detach, release and uncount an op; the caller holds the object lock. */
-static void op_finish_release(struct fscache_object *object,
-			      struct fscache_operation *op)
-	__releases(&object->lock)
-{
-	op_detach_locked(object, op);
-	spin_unlock(&object->lock);
-
-	op_release(op);
-	object_op_released(object);
 }
 
 /*
@@ -230,16 +212,30 @@ static void op_last_put(struct fscache_operation *op)
 	op_finish_release(object, op);
 }
 
-static void op_put(struct fscache_operation *op, enum fscache_op_ref_trace why)
+/*
+ * Drop a reference; returns true if it was the last.  The ids are read
+ * first because after a put that was not the last another holder may free
+ * the op at once.
+ */
+static bool op_dec_ref(struct fscache_operation *op,
+		       enum fscache_op_ref_trace why)
 {
+	unsigned int debug_id = op->debug_id;
+	unsigned int object_id = op->object ? op->object->debug_id : 0;
 	int old;
 
-	if (!__refcount_dec_and_test(&op->usage, &old)) {
-		trace_fscache_ops_op_ref(op, old - 1, why);
-		return;
+	if (__refcount_dec_and_test(&op->usage, &old)) {
+		trace_fscache_ops_op_ref(debug_id, object_id, 0, why);
+		return true;
 	}
-	trace_fscache_ops_op_ref(op, 0, why);
-	op_last_put(op);
+	trace_fscache_ops_op_ref(debug_id, object_id, old - 1, why);
+	return false;
+}
+
+static void op_put(struct fscache_operation *op, enum fscache_op_ref_trace why)
+{
+	if (op_dec_ref(op, why))
+		op_last_put(op);
 }
 
 /* Drop a reference with the object lock held: a last put is deferred. */
@@ -248,16 +244,10 @@ static void op_put_locked(struct fscache_object *object,
 			  enum fscache_op_ref_trace why)
 	__must_hold(&object->lock)
 {
-	int old;
-
 	lockdep_assert_held(&object->lock);
 
-	if (!__refcount_dec_and_test(&op->usage, &old)) {
-		trace_fscache_ops_op_ref(op, old - 1, why);
-		return;
-	}
-	trace_fscache_ops_op_ref(op, 0, why);
-	op_defer_release(op);
+	if (op_dec_ref(op, why))
+		op_defer_release(op);
 }
 
 static void op_get(struct fscache_operation *op, enum fscache_op_ref_trace why)
@@ -265,7 +255,9 @@ static void op_get(struct fscache_operation *op, enum fscache_op_ref_trace why)
 	int old;
 
 	__refcount_inc(&op->usage, &old);
-	trace_fscache_ops_op_ref(op, old + 1, why);
+	trace_fscache_ops_op_ref(op->debug_id,
+				 op->object ? op->object->debug_id : 0,
+				 old + 1, why);
 }
 
 /**
@@ -856,12 +848,21 @@ static void fscache_op_work(struct work_struct *work)
 
 	op->processor(op);
 
-	if (atomic_dec_return(&op->n_queued) == 0) {
+	if (atomic_dec_return(&op->n_queued) != 0) {
+		/* Another run was queued meanwhile; the op stays in progress. */
+		op_put(op, fscache_op_ref_put_queue);
+	} else {
+		/*
+		 * Complete the op and, if this run held the last reference,
+		 * finish it in the same critical section.
+		 */
 		spin_lock(&object->lock);
 		op_complete_locked(object, op, false);
-		spin_unlock(&object->lock);
+		if (op_dec_ref(op, fscache_op_ref_put_queue))
+			op_finish_release(object, op);
+		else
+			spin_unlock(&object->lock);
 	}
-	op_put(op, fscache_op_ref_put_queue);
 
 	/*
 	 * Last: module exit waits for this gauge to fall to zero.
@@ -900,7 +901,8 @@ int fscache_wait_for_operation_activation(struct fscache_operation *op,
 			   op->debug_id, op->state))
 		return -EINVAL;
 
-	if (test_bit(FSCACHE_OP_WAITING, &op->flags)) {
+	/* Pairs with the release in clear_and_wake_up_bit(). */
+	if (test_bit_acquire(FSCACHE_OP_WAITING, &op->flags)) {
 		fscache_stat(FSCACHE_STAT_WAIT);
 		if (timeout < 0 || timeout == MAX_SCHEDULE_TIMEOUT)
 			ret = wait_on_bit(&op->flags, FSCACHE_OP_WAITING,
@@ -917,7 +919,16 @@ int fscache_wait_for_operation_activation(struct fscache_operation *op,
 			fscache_stat(FSCACHE_STAT_WAIT_TIMEOUT);
 			return -ETIMEDOUT;
 		}
-		/* Otherwise it started, or was cancelled, before we could. */
+		/*
+		 * Otherwise it started, or somebody else cancelled it, before
+		 * we could.  A canceller clears WAITING only after the cancel
+		 * callback, so waiting for that keeps the callback ahead of
+		 * our return; the canceller is already running, so this is
+		 * short.
+		 */
+		if (ret)
+			wait_on_bit(&op->flags, FSCACHE_OP_WAITING,
+				    TASK_UNINTERRUPTIBLE);
 		if (READ_ONCE(op->state) != FSCACHE_OP_ST_CANCELLED)
 			fscache_stat(FSCACHE_STAT_WAIT_WOKEN);
 	}

@@ -183,8 +183,10 @@ typedef void (*fscache_operation_release_t)(struct fscache_operation *op);
  * @release: Called exactly once after the last put, when the manager no
  *	longer touches the operation; it frees the structure embedding it.
  *	It runs in the context of the last put or in the cache's GC work
- *	item, so it must not sleep.  May be NULL if the operation is not
- *	dynamically allocated.
+ *	item, with the object lock held if the operation was attached, so it
+ *	must not sleep nor call the manager about that object, except to put
+ *	other operations.  May be NULL if the operation is not dynamically
+ *	allocated.
  * @submit_time: When the operation was submitted, in ns (O).
  * @start_time: When the operation started, in ns (O).
  */

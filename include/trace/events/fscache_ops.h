@@ -135,11 +135,15 @@ TRACE_EVENT(fscache_ops_op,
 		      __entry->error)
 	    );
 
+/*
+ * The ids are passed by value: after a put that was not the last, another
+ * holder may free the operation at any moment.
+ */
 TRACE_EVENT(fscache_ops_op_ref,
-	    TP_PROTO(const struct fscache_operation *op, int usage,
-		     enum fscache_op_ref_trace why),
+	    TP_PROTO(unsigned int op_debug_id, unsigned int object_debug_id,
+		     int usage, enum fscache_op_ref_trace why),
 
-	    TP_ARGS(op, usage, why),
+	    TP_ARGS(op_debug_id, object_debug_id, usage, why),
 
 	    TP_STRUCT__entry(
 		__field(unsigned int,		op)
@@ -149,9 +153,8 @@ TRACE_EVENT(fscache_ops_op_ref,
 			     ),
 
 	    TP_fast_assign(
-		__entry->op		= op->debug_id;
-		__entry->object		= op->object ?
-					  op->object->debug_id : 0;
+		__entry->op		= op_debug_id;
+		__entry->object		= object_debug_id;
 		__entry->usage		= usage;
 		__entry->why		= why;
 			   ),
