@@ -56,7 +56,7 @@ mapfile -t fragments < <(config_fragments "$arch" "$variant")
 	kmake olddefconfig
 } >"$logfile" 2>&1 || die "configuring the kernel failed; see $logfile"
 
-# Report every option a fragment asks for that Kconfig did not keep, for
+# Report every option a fragment requests that Kconfig did not keep, for
 # example one the arch does not support. The build goes on without it.
 report=$kbuild/fscache-ops-dropped-options.txt
 : >"$report"
@@ -90,7 +90,7 @@ fi
 [ -f "$image" ] || die "the build finished but $image is missing; see $logfile"
 
 # Builds of the same arch and variant from older fragments are no longer
-# used by this clone; remove them to bound the cache (a few GiB each).
+# used by this clone; remove them to bound the cache (about 1 GiB each).
 for old in "$CACHE_DIR/kbuild/$arch-$variant"-*; do
 	[ "$old" = "$kbuild" ] || [ ! -d "$old" ] || {
 		log "removing the outdated build $old"

@@ -134,7 +134,7 @@ kernel_image()
 	esac
 }
 
-# Print the run-guest.sh options a guest script asks for on its
+# Print the run-guest.sh options a guest script requests on its
 # "# run-guest: ..." header lines, with @TOP@ and @KSRC@ expanded.
 # Needs KSRC (kernel_source_vars).
 guest_directives()

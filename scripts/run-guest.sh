@@ -23,8 +23,8 @@
 #   --name NAME             log name (default: the script's base name)
 #
 # The guest's /init mounts /proc, /sys, /dev, /tmp, debugfs and tracefs,
-# runs /test.sh with /lib/fscache-ops/guest-lib.sh available, asks
-# kmemleak for a scan when it exists, prints "run-guest: exit status N"
+# runs /test.sh with /lib/fscache-ops/guest-lib.sh available, triggers
+# a kmemleak scan when kmemleak exists, prints "run-guest: exit status N"
 # and powers off. The console goes to stdout and to
 # build/logs/guest-<name>-<arch>-<variant>.log.
 #

@@ -5,7 +5,7 @@
 #
 # Usage: scripts/summary.sh [RESULTS_DIR]
 #
-# Each build/results/<layer>.txt holds "ok <name>" and "not ok <name>"
+# Each build/results/<layer>.txt contains "ok <name>" and "not ok <name>"
 # lines; "ok <name> # SKIP" counts as skipped. Prints a table of the
 # layers, the failed cases, and last the line "N passed, N failed" (with
 # ", N skipped" when there are skips). Exits 1 when a case failed or no
