@@ -101,9 +101,9 @@ static void sample_op_cancel(struct fscache_operation *op)
 }
 
 /*
- * The manager calls this after the last put, which can be made under a
- * spinlock (withdrawal cancels pending operations under the cache lock),
- * so nothing here may sleep.
+ * The manager calls this after the last put, with the object lock held if
+ * the operation was attached, so nothing here may sleep or call the
+ * manager about that object.
  */
 static void sample_op_release(struct fscache_operation *op)
 {
@@ -881,6 +881,7 @@ int sample_thread_fn(void *unused)
 		atomic_inc(&sample.stats.files_stopped);
 
 	sample.end = ktime_get();
+	/* Publishes end; pairs with the acquire in sample_elapsed_ms(). */
 	smp_store_release(&sample.state,
 			  in_flight || READ_ONCE(sample.stopping) ?
 			  SAMPLE_STOPPED : SAMPLE_COMPLETE);
