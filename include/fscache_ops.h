@@ -179,7 +179,8 @@ typedef void (*fscache_operation_release_t)(struct fscache_operation *op);
  * @processor: Work function of FAST and SLOW operations.
  * @cancel: Called exactly once if the operation is rejected or cancelled,
  *	never after success.  It runs without the object lock but possibly in
- *	atomic context, so it must not sleep.  May be NULL.
+ *	atomic context, so it must not sleep.  @object is NULL when it runs
+ *	for a rejection at submission.  May be NULL.
  * @release: Called exactly once after the last put, when the manager no
  *	longer touches the operation; it frees the structure embedding it.
  *	It runs in the context of the last put or in the cache's GC work
