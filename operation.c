@@ -177,23 +177,19 @@ static void op_defer_release(struct fscache_operation *op)
 }
 
 /*
- * Try to take the object lock for the last put of an op.  Interrupt
- * context never takes it: the object lock is not interrupt-safe, so the
- * put is deferred instead.  On a uniprocessor kernel a spinlock holder
- * cannot be preempted, so the lock can only be held by the context this
- * put runs in, and spin_trylock() there either succeeds regardless or
- * reports a bug.  Any atomic context therefore counts as "cannot take
- * it", which on a kernel without preemption counting defers every last
- * put.
+ * Whether the last put of an op may try the object lock here.  Interrupt
+ * context never does: the object lock is not interrupt-safe, so the put is
+ * deferred instead.  On a uniprocessor kernel a spinlock holder cannot be
+ * preempted, so the lock can only be held by the context this put runs in,
+ * and spin_trylock() there either succeeds regardless or reports a bug.
+ * Any atomic context therefore counts as "cannot take it", which on a
+ * kernel without preemption counting defers every last put.
  */
-static bool object_trylock_for_put(struct fscache_object *object)
-	__cond_acquires(&object->lock)
+static bool op_put_may_lock(void)
 {
 	if (in_interrupt())
 		return false;
-	if (!IS_ENABLED(CONFIG_SMP) && (!preemptible() || irqs_disabled()))
-		return false;
-	return spin_trylock(&object->lock);
+	return IS_ENABLED(CONFIG_SMP) || (preemptible() && !irqs_disabled());
 }
 
 static void op_last_put(struct fscache_operation *op)
@@ -205,7 +201,7 @@ static void op_last_put(struct fscache_operation *op)
 		return;
 	}
 
-	if (!object_trylock_for_put(object)) {
+	if (!op_put_may_lock() || !spin_trylock(&object->lock)) {
 		op_defer_release(op);
 		return;
 	}

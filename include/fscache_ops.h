@@ -70,6 +70,7 @@ struct fscache_cache {
  * @FSCACHE_OBJECT_DYING: Being withdrawn or aborted; new ops are rejected
  *	and pending ones were cancelled, ops in progress may still finish.
  * @FSCACHE_OBJECT_DEAD: No ops left; the backend may free the object.
+ * @FSCACHE_OBJECT__NR_STATES: Number of states, for tables.
  */
 enum fscache_object_state {
 	FSCACHE_OBJECT_LOOKING_UP,
@@ -121,6 +122,7 @@ struct fscache_object {
  *	not sleep.
  * @FSCACHE_OP_SLOW: The processor runs on the manager's unbound workqueue
  *	and may sleep.
+ * @FSCACHE_OP__NR_TYPES: Number of types, for tables.
  */
 enum fscache_operation_type {
 	FSCACHE_OP_MYTHREAD,
@@ -137,6 +139,7 @@ enum fscache_operation_type {
  * @FSCACHE_OP_ST_COMPLETE: Finished successfully.
  * @FSCACHE_OP_ST_CANCELLED: Rejected at submission or cancelled.
  * @FSCACHE_OP_ST_DEAD: Released; must not be touched again.
+ * @FSCACHE_OP_ST__NR_STATES: Number of states, for tables.
  */
 enum fscache_operation_state {
 	FSCACHE_OP_ST_INITIALISED,
