@@ -70,7 +70,18 @@ struct fscache_gauges {
 	long		values[FSCACHE_GAUGE__NR];
 };
 
-#ifdef CONFIG_FSCACHE_OPS_STATS
+#if defined(CONFIG_FSCACHE_OPS_STATS) && defined(FSCACHE_OPS_STATS_SHARED)
+/*
+ * Benchmark builds only (tests/bench.sh passes -DFSCACHE_OPS_STATS_SHARED):
+ * one array of atomics shared by all CPUs, to price the per-CPU copies.
+ */
+extern atomic_long_t fscache_stats_shared[FSCACHE_STAT__NR];
+
+static inline void fscache_stat(enum fscache_stat_item item)
+{
+	atomic_long_inc(&fscache_stats_shared[item]);
+}
+#elif defined(CONFIG_FSCACHE_OPS_STATS)
 DECLARE_PER_CPU(struct fscache_stats, fscache_stats);
 
 static inline void fscache_stat(enum fscache_stat_item item)

@@ -27,6 +27,9 @@ DEFINE_PER_CPU(struct fscache_gauges, fscache_gauges);
 
 #ifdef CONFIG_FSCACHE_OPS_STATS
 DEFINE_PER_CPU(struct fscache_stats, fscache_stats);
+#ifdef FSCACHE_OPS_STATS_SHARED
+atomic_long_t fscache_stats_shared[FSCACHE_STAT__NR];
+#endif
 
 /* Counts per CPU: [wait or run][column][bucket]. */
 struct fscache_hist {
@@ -55,6 +58,9 @@ unsigned long fscache_stat_read(enum fscache_stat_item item)
 		return 0;
 	for_each_possible_cpu(cpu)
 		sum += per_cpu(fscache_stats.events[item], cpu);
+#ifdef FSCACHE_OPS_STATS_SHARED
+	sum += atomic_long_read(&fscache_stats_shared[item]);
+#endif
 #endif
 	return sum;
 }
