@@ -10,10 +10,14 @@
 # Runs:
 #   1. 2 CPUs, the module as built by default (per-CPU event counters):
 #      every benchmark of fscache_ops_bench.ko;
-#   2. 2 CPUs, the module built with CONFIG_FSCACHE_OPS_STATS=n (no
+#   2. 2 CPUs, the module built with -DFSCACHE_OPS_STATS_SHARED (event
+#      counters in one array of atomics shared by all CPUs, see
+#      internal.h): the throughput benchmarks again, to compare the
+#      per-CPU counters with shared ones;
+#   3. 2 CPUs, the module built with CONFIG_FSCACHE_OPS_STATS=n (no
 #      event counters): the throughput benchmarks again, to price the
 #      counters;
-#   3. 1 CPU, per-CPU counters: the scaling benchmark, for the ratio of
+#   4. 1 CPU, per-CPU counters: the scaling benchmark, for the ratio of
 #      2 CPUs to 1.
 # The table goes to stdout and to build/bench/table.md; the guests'
 # consoles stay in build/bench/.
@@ -34,11 +38,22 @@ done
 work=$BUILD_DIR/bench
 mods=$work/modules
 rm -rf "$mods"
-mkdir -p "$mods/percpu" "$mods/nostats"
+mkdir -p "$mods/percpu" "$mods/shared" "$mods/nostats"
+load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
 
-# 1. Two builds of the modules for the bench kernel.
+# 1. Three builds of the modules for the bench kernel.
 out=$("$TOP/scripts/build-modules.sh" x86_64 bench)
 cp "$out/fscache_ops.ko" "$out/tests/fscache_ops_bench.ko" "$mods/percpu/"
+shared=1
+if out=$(MODULES_LOG=$LOG_DIR/modules-x86_64-bench-shared.log \
+	"$TOP/scripts/build-modules.sh" x86_64 bench \
+	KCFLAGS=-DFSCACHE_OPS_STATS_SHARED); then
+	cp "$out/fscache_ops.ko" "$out/tests/fscache_ops_bench.ko" \
+		"$mods/shared/"
+else
+	warn "the build with shared counters failed; skipping that run"
+	shared=0
+fi
 nostats=1
 if out=$(MODULES_LOG=$LOG_DIR/modules-x86_64-bench-nostats.log \
 	"$TOP/scripts/build-modules.sh" x86_64 bench \
@@ -51,6 +66,7 @@ else
 fi
 
 common="rounds=$rounds slow_max_active=16"
+throughput="tests=fast,slow,mythread,scale"
 g=/lib/bench
 
 # 2. Boot with 2 CPUs, then with 1.
@@ -70,15 +86,21 @@ run_guest()
 
 {
 	echo "percpu $g/percpu/fscache_ops.ko $g/percpu/fscache_ops_bench.ko $common"
+	[ $shared -eq 0 ] ||
+		echo "shared $g/shared/fscache_ops.ko $g/shared/fscache_ops_bench.ko $common $throughput"
 	[ $nostats -eq 0 ] ||
-		echo "nostats $g/nostats/fscache_ops.ko $g/nostats/fscache_ops_bench.ko $common tests=fast,slow,mythread,scale"
+		echo "nostats $g/nostats/fscache_ops.ko $g/nostats/fscache_ops_bench.ko $common $throughput"
 } | run_guest 2
 echo "percpu1 $g/percpu/fscache_ops.ko $g/percpu/fscache_ops_bench.ko $common tests=mythread,scale" |
 	run_guest 1
 
+load_after=$(cut -d ' ' -f 1-3 /proc/loadavg)
+
 # 3. The table.
 results=$(cat "$work/console-smp2.txt" "$work/console-smp1.txt" |
 	sed -n 's/^bench-out \([a-z0-9]*\): .*fscache_ops_bench: result /\1 /p')
+costs=$(sed -n 's/^bench-out percpu: .*fscache_ops_bench: cost what=\([a-z_]*\) ps=\([0-9]*\).*/\1 \2/p' \
+	"$work/console-smp2.txt")
 sizes=$(sed -n 's/^bench-out percpu: .*fscache_ops_bench: sizes: //p' \
 	"$work/console-smp2.txt" | head -n 1)
 
@@ -142,14 +164,22 @@ target_row()
 		echo "| lock-pair loop (baseline): 2 CPUs vs 1 CPU | $two ops/s | $one ops/s | $(ratio "$two" "$one") | - | - | - |"
 	fi
 
-	if [ $nostats -eq 1 ]; then
+	# Runs loaded one after the other: compare the figures themselves,
+	# with each run's spread beside them.
+	for other in shared nostats; do
+		case $other in
+		shared) [ $shared -eq 1 ] || continue; what="shared atomic counters" ;;
+		nostats) [ $nostats -eq 1 ] || continue; what="no counters" ;;
+		esac
 		for t in fast slow mythread scale_mythread scale_fast; do
 			on=$(value percpu "$t" ours)
-			off=$(value nostats "$t" ours)
+			off=$(value "$other" "$t" ours)
 			if [ -z "$on" ] || [ -z "$off" ]; then continue; fi
-			echo "| $t: per-CPU counters vs none | $on ops/s | $off ops/s | $(ratio "$on" "$off") | - | - | - |"
+			sp_on=$(value percpu "$t" spread)
+			sp_off=$(value "$other" "$t" spread)
+			echo "| $t: per-CPU counters vs $what | $on ops/s | $off ops/s | $(ratio "$on" "$off") | ${sp_on%%/*}/${sp_off%%/*} | - | - |"
 		done
-	fi
+	done
 
 	op=$(printf '%s\n' "$sizes" | sed -n 's/.*struct fscache_operation=\([0-9]*\).*/\1/p')
 	obj=$(printf '%s\n' "$sizes" | sed -n 's/.*struct fscache_object=\([0-9]*\).*/\1/p')
@@ -160,9 +190,18 @@ target_row()
 	fi
 } >"$work/table.md"
 
+{
+	echo "| primitive (2 CPUs, one thread) | ns per call |"
+	echo "| --- | --- |"
+	printf '%s\n' "$costs" | awk 'NF == 2 { printf "| %s | %.1f |\n", $1, $2 / 1000 }'
+} >"$work/costs.md"
+
 echo
 echo "Kernel: $(sed -n 's/.*Linux version \([^ ]*\).*/\1/p' "$work/console-smp2.txt" | head -n 1) (x86_64 bench variant)"
 hv=$(sed -n 's/.*Hypervisor detected: \(.*\)/\1/p' "$work/console-smp2.txt" | head -n 1)
 echo "QEMU accelerator: ${hv:+KVM (guest saw hypervisor $hv)}${hv:-TCG (no hypervisor detected)}"
+echo "Host load average: $load_before before, $load_after after"
 echo "Rounds: $rounds; ratios are ours/baseline (for hand-off, lower is better)"
 cat "$work/table.md"
+echo
+cat "$work/costs.md"

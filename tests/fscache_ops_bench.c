@@ -21,15 +21,22 @@
  *   scale_*   one object and one thread per online CPU, MYTHREAD and FAST
  *             ops per second summed over the CPUs, against the lock-pair
  *             loop on per-CPU locks; the host compares boots with 1 and
- *             2 CPUs.
+ *             2 CPUs;
+ *   costs     the time of one call of each primitive that the paths above
+ *             use (clock reads, atomics, lock pairs, per-CPU increments,
+ *             wake-ups with nobody waiting), to explain the ratios.
  *
  * Each result is one line a script can parse:
  *
  *   fscache_ops_bench: result test=fast unit=ops/s ours=N base=N
  *	ratio=R spread=P%/P% rounds=N cpus=N
  *
- * and a table of all of them follows.  The module stays loaded until it
- * is removed; it keeps nothing running.
+ * and a table of all of them follows.  The costs are lines of their own:
+ *
+ *   fscache_ops_bench: cost what=local_clock ps=N rounds=N
+ *
+ * in picoseconds per call, the median of the rounds, loop included.  The
+ * module stays loaded until it is removed; it keeps nothing running.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,10 +45,13 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/percpu.h>
 #include <linux/refcount.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
+#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 #include <fscache_ops.h>
 
@@ -65,7 +75,7 @@ static unsigned int slow_max_active = 16;
 module_param(slow_max_active, uint, 0444);
 MODULE_PARM_DESC(slow_max_active, "max_active of the baseline slow workqueue; match fscache_ops (default 16)");
 
-static char *tests = "fast,slow,mythread,handoff,scale";
+static char *tests = "fast,slow,mythread,handoff,scale,costs";
 module_param(tests, charp, 0444);
 MODULE_PARM_DESC(tests, "Comma-separated benchmarks to run (default all)");
 
@@ -500,6 +510,105 @@ static void bench_scale(struct bench_result *res_myt,
 	}
 }
 
+/* ---- costs: the primitives one at a time ---- */
+
+static DEFINE_SPINLOCK(bench_cost_lock);
+static atomic_t bench_cost_atomic;
+static DEFINE_PER_CPU(unsigned long, bench_cost_counter);
+static unsigned long bench_cost_word;
+
+static noinline void bench_cost_loop(void)
+{
+	barrier();
+}
+
+static noinline void bench_cost_local_clock(void)
+{
+	u64 t = local_clock();
+
+	OPTIMIZER_HIDE_VAR(t);
+}
+
+static noinline void bench_cost_ktime(void)
+{
+	u64 t = ktime_get_ns();
+
+	OPTIMIZER_HIDE_VAR(t);
+}
+
+static noinline void bench_cost_atomic_inc(void)
+{
+	atomic_inc_return(&bench_cost_atomic);
+}
+
+static noinline void bench_cost_bitop(void)
+{
+	set_bit(0, &bench_cost_word);
+}
+
+static noinline void bench_cost_lock_pair(void)
+{
+	spin_lock(&bench_cost_lock);
+	spin_unlock(&bench_cost_lock);
+}
+
+static noinline void bench_cost_this_cpu_inc(void)
+{
+	this_cpu_inc(bench_cost_counter);
+}
+
+static noinline void bench_cost_wake_up_var(void)
+{
+	wake_up_var(&bench_cost_atomic);
+}
+
+static noinline void bench_cost_wake_up_bit(void)
+{
+	wake_up_bit(&bench_cost_word, 1);
+}
+
+static const struct {
+	const char	*what;
+	void		(*fn)(void);
+} bench_costs[] = {
+	{ "empty_call",		bench_cost_loop },
+	{ "local_clock",	bench_cost_local_clock },
+	{ "ktime_get_ns",	bench_cost_ktime },
+	{ "atomic_inc_return",	bench_cost_atomic_inc },
+	{ "set_bit",		bench_cost_bitop },
+	{ "spin_lock_pair",	bench_cost_lock_pair },
+	{ "this_cpu_inc",	bench_cost_this_cpu_inc },
+	{ "wake_up_var_idle",	bench_cost_wake_up_var },
+	{ "wake_up_bit_idle",	bench_cost_wake_up_bit },
+};
+
+/* Picoseconds per call of @fn, over nr_ops calls. */
+static u64 bench_cost_once(void (*fn)(void))
+{
+	unsigned int i;
+	u64 start;
+
+	start = ktime_get_ns();
+	for (i = 0; i < nr_ops; i++)
+		fn();
+	return div64_u64((ktime_get_ns() - start) * 1000, nr_ops);
+}
+
+static void bench_cost(void)
+{
+	u64 ps[BENCH_MAX_ROUNDS];
+	unsigned int c, r;
+
+	for (c = 0; c < ARRAY_SIZE(bench_costs); c++) {
+		for (r = 0; r < rounds; r++) {
+			ps[r] = bench_cost_once(bench_costs[c].fn);
+			cond_resched();
+		}
+		pr_info("cost what=%s ps=%llu rounds=%u\n", bench_costs[c].what,
+			median_u64(ps, rounds), rounds);
+	}
+}
+
 /* ---- reporting ---- */
 
 static struct bench_result *bench_new_result(const char *name,
@@ -674,6 +783,8 @@ static int __init bench_init(void)
 		bench_scale(bench_new_result("scale_mythread", BENCH_RATE),
 			    bench_new_result("scale_fast", BENCH_RATE));
 	bench_report();
+	if (bench_wanted("costs"))
+		bench_cost();
 	pr_info("done\n");
 	return 0;
 }
