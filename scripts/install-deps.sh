@@ -17,7 +17,9 @@ packages=(
 	"$KSRC_PKG"
 	# guests: busybox for the initramfs, QEMU for x86_64
 	busybox-static qemu-system-x86
-	# static checks
-	sparse
+	# static checks (git lists the files checkpatch reads)
+	sparse git
+	# the DKMS install test of the stock-kernel layer
+	dkms
 )
 ensure_packages "${packages[@]}"
