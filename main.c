@@ -6,6 +6,7 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 
 #define CREATE_TRACE_POINTS
 #include "internal.h"
@@ -29,6 +30,9 @@ struct workqueue_struct *fscache_gc_wq;
 
 static unsigned int slow_max_active = 16;
 
+/* Keeps a write to slow_max_active away from the workqueue's destruction. */
+static DEFINE_MUTEX(slow_max_active_lock);
+
 static int slow_max_active_set(const char *val, const struct kernel_param *kp)
 {
 	unsigned int n;
@@ -41,9 +45,11 @@ static int slow_max_active_set(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	}
 
+	mutex_lock(&slow_max_active_lock);
 	*(unsigned int *)kp->arg = n;
 	if (fscache_op_wq)
 		workqueue_set_max_active(fscache_op_wq, n);
+	mutex_unlock(&slow_max_active_lock);
 	return 0;
 }
 
@@ -112,8 +118,12 @@ static void __exit fscache_ops_exit(void)
 	/* Fast ops run on the system workqueue, which must not be flushed. */
 	fscache_op_wait_for_queued();
 	destroy_workqueue(fscache_gc_wq);
+
+	/* The parameter file outlives this function; see its setter. */
+	mutex_lock(&slow_max_active_lock);
 	destroy_workqueue(fscache_op_wq);
 	fscache_op_wq = NULL;
+	mutex_unlock(&slow_max_active_lock);
 	fscache_stats_exit();
 	pr_info("operation manager unloaded\n");
 }

@@ -100,6 +100,8 @@ static void op_release(struct fscache_operation *op)
 	fscache_stat(FSCACHE_STAT_OP_RELEASE);
 	trace_fscache_ops_op(op, op->object ? op->object->debug_id : 0,
 			     fscache_op_trace_release);
+	/* A put after this one then meets refcount_t's warning, not the object. */
+	op->object = NULL;
 	if (op->release)
 		op->release(op);
 }
@@ -136,6 +138,28 @@ static bool op_complete_locked(struct fscache_object *object,
 }
 
 /*
+ * A pending op lost its last reference: somebody put one reference too
+ * many and so took the pending list's.  Take the op off the list so that
+ * nothing starts it after its release, and fix the counters.
+ */
+static void op_unlink_overput_locked(struct fscache_object *object,
+				     struct fscache_operation *op)
+	__must_hold(&object->lock)
+{
+	fscache_stat(FSCACHE_STAT_MISUSE);
+	WARN_ONCE(1, pr_fmt("OP%08x: put too often while pending\n"),
+		  op->debug_id);
+
+	list_del_init(&op->pend_link);
+	op->state = FSCACHE_OP_ST_CANCELLED;
+	if (fscache_operation_is_exclusive(op))
+		object->n_exclusive--;
+	if (test_bit(FSCACHE_OP_WAITING, &op->flags))
+		clear_and_wake_up_bit(FSCACHE_OP_WAITING, &op->flags);
+	fscache_start_operations(object);
+}
+
+/*
  * Finish an op whose last reference is gone, with the object lock held:
  * complete it if it is still in progress (the procedure lets a MYTHREAD
  * holder finish its op with a plain put), call ->release(), and only then
@@ -149,7 +173,8 @@ static void op_finish_release(struct fscache_object *object,
 	lockdep_assert_held(&object->lock);
 
 	op_complete_locked(object, op, false);
-	WARN_ON_ONCE(op->state == FSCACHE_OP_ST_PENDING);
+	if (op->state == FSCACHE_OP_ST_PENDING)
+		op_unlink_overput_locked(object, op);
 	clear_bit(FSCACHE_OP_ATTACHED, &op->flags);
 	op_release(op);
 
@@ -172,8 +197,17 @@ static void op_defer_release(struct fscache_operation *op)
 
 	fscache_stat(FSCACHE_STAT_OP_DEFER);
 	trace_fscache_ops_op(op, op->object->debug_id, fscache_op_trace_defer);
+
+	/*
+	 * A GC run already queued may finish the op as soon as it is on the
+	 * list, and a withdrawal could then free the cache before the
+	 * queue_work() below.  Counting the cache busy across both steps
+	 * keeps withdrawal waiting until the work item is queued.
+	 */
+	fscache_cache_note_busy(cache);
 	llist_add(&op->gc_link, &cache->op_gc_list);
 	queue_work(fscache_gc_wq, &cache->op_gc);
+	fscache_cache_note_idle(cache);
 }
 
 /*
@@ -291,30 +325,49 @@ void fscache_put_operation(struct fscache_operation *op)
 }
 EXPORT_SYMBOL(fscache_put_operation);
 
+static struct workqueue_struct *op_workqueue(bool slow)
+{
+	return slow ? fscache_op_wq : system_wq;
+}
+
 /*
  * Queue one run of the processor; the caller provides the reference that
- * the run will drop.  Returns false, with that reference dropped, if the
- * work item was queued already.
+ * the run will drop.  Returns false, with that reference dropped, if a run
+ * was queued already and this one merged into it.
+ *
+ * A workqueue only keeps a work item from running twice at once on that
+ * same workqueue.  If the op's type changed while a run is queued or
+ * running on the other one, the new run is handed over when that run ends
+ * (see fscache_op_work()), so the processor never runs concurrently with
+ * itself.
  */
 static bool op_queue(struct fscache_object *object,
 		     struct fscache_operation *op)
 	__must_hold(&object->lock)
 {
-	struct workqueue_struct *wq;
+	bool slow = op->type == FSCACHE_OP_SLOW;
 
-	wq = op->type == FSCACHE_OP_FAST ? system_wq : fscache_op_wq;
+	lockdep_assert_held(&object->lock);
+
+	if (atomic_read(&op->n_queued) > 0 &&
+	    slow != test_bit(FSCACHE_OP_ON_SLOW_WQ, &op->flags)) {
+		if (test_and_set_bit(FSCACHE_OP_SWITCH_WQ, &op->flags))
+			goto merged;
+	} else {
+		assign_bit(FSCACHE_OP_ON_SLOW_WQ, &op->flags, slow);
+		if (!queue_work(op_workqueue(slow), &op->work))
+			goto merged;
+	}
 
 	atomic_inc(&op->n_queued);
 	fscache_gauge_inc(FSCACHE_GAUGE_QUEUED);
-	if (!queue_work(wq, &op->work)) {
-		atomic_dec(&op->n_queued);
-		fscache_gauge_dec(FSCACHE_GAUGE_QUEUED);
-		op_put_locked(object, op, fscache_op_ref_put_queue_busy);
-		return false;
-	}
 	fscache_stat(FSCACHE_STAT_OP_ENQUEUE);
 	trace_fscache_ops_op(op, object->debug_id, fscache_op_trace_enqueue);
 	return true;
+
+merged:
+	op_put_locked(object, op, fscache_op_ref_put_queue_busy);
+	return false;
 }
 
 /*
@@ -763,6 +816,7 @@ void fscache_op_complete(struct fscache_operation *op, bool cancelled)
 {
 	struct fscache_object *object = op->object;
 	bool done;
+	u8 state;
 
 	if (fscache_misuse(!test_bit(FSCACHE_OP_ATTACHED, &op->flags),
 			   "OP%08x: complete of an op not attached (state %u)\n",
@@ -770,13 +824,17 @@ void fscache_op_complete(struct fscache_operation *op, bool cancelled)
 		return;
 
 	spin_lock(&object->lock);
-	if (cancelled)
+	state = op->state;
+	if (cancelled && state == FSCACHE_OP_ST_IN_PROGRESS)
 		op->error = -ECANCELED;
 	done = op_complete_locked(object, op, cancelled);
 	spin_unlock(&object->lock);
 
-	if (fscache_misuse(!done, "OP%08x: complete of an op not in progress (state %u)\n",
-			   op->debug_id, op->state))
+	/* Losing a race with fscache_cancel_op() is not misuse. */
+	if (!done && state == FSCACHE_OP_ST_CANCELLED)
+		return;
+	if (fscache_misuse(!done, "OP%08x: complete in state %u\n",
+			   op->debug_id, state))
 		return;
 	if (cancelled && op->cancel)
 		op->cancel(op);
@@ -832,6 +890,19 @@ int fscache_enqueue_operation(struct fscache_operation *op)
 EXPORT_SYMBOL(fscache_enqueue_operation);
 
 /*
+ * Queue the run that op_queue() held back while a run on the other
+ * workqueue was in flight; its reference and its count in n_queued were
+ * taken then.  Nothing else can have queued the work item meanwhile.
+ */
+static void op_switch_workqueue(struct fscache_operation *op)
+{
+	bool slow = op->type == FSCACHE_OP_SLOW;
+
+	assign_bit(FSCACHE_OP_ON_SLOW_WQ, &op->flags, slow);
+	WARN_ON_ONCE(!queue_work(op_workqueue(slow), &op->work));
+}
+
+/*
  * Run the processor of a FAST or SLOW operation.  The run owns one
  * reference.  If no other run was queued while the processor ran, the
  * operation is complete.
@@ -844,21 +915,22 @@ static void fscache_op_work(struct work_struct *work)
 
 	op->processor(op);
 
-	if (atomic_dec_return(&op->n_queued) != 0) {
-		/* Another run was queued meanwhile; the op stays in progress. */
-		op_put(op, fscache_op_ref_put_queue);
-	} else {
-		/*
-		 * Complete the op and, if this run held the last reference,
-		 * finish it in the same critical section.
-		 */
-		spin_lock(&object->lock);
+	/*
+	 * n_queued changes only under the object lock, so an enqueue either
+	 * happens before this and keeps the op in progress, or finds it
+	 * complete.
+	 */
+	spin_lock(&object->lock);
+	if (atomic_dec_return(&op->n_queued) == 0)
 		op_complete_locked(object, op, false);
-		if (op_dec_ref(op, fscache_op_ref_put_queue))
-			op_finish_release(object, op);
-		else
-			spin_unlock(&object->lock);
-	}
+	else if (test_and_clear_bit(FSCACHE_OP_SWITCH_WQ, &op->flags))
+		op_switch_workqueue(op);
+
+	/* If this run held the last reference, finish the op here too. */
+	if (op_dec_ref(op, fscache_op_ref_put_queue))
+		op_finish_release(object, op);
+	else
+		spin_unlock(&object->lock);
 
 	/*
 	 * Last: module exit waits for this gauge to fall to zero.
@@ -895,6 +967,10 @@ int fscache_wait_for_operation_activation(struct fscache_operation *op,
 			   op->state != FSCACHE_OP_ST_CANCELLED,
 			   "OP%08x: wait on an op not submitted (state %u)\n",
 			   op->debug_id, op->state))
+		return -EINVAL;
+	if (fscache_misuse(op->type != FSCACHE_OP_MYTHREAD,
+			   "OP%08x: wait on an op of type %u, not MYTHREAD\n",
+			   op->debug_id, op->type))
 		return -EINVAL;
 
 	/* Pairs with the release in clear_and_wake_up_bit(). */

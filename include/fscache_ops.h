@@ -157,6 +157,8 @@ enum fscache_operation_flag {
 	FSCACHE_OP_WAITING,	/* set while a MYTHREAD submitter waits */
 	FSCACHE_OP_SUBMITTED,	/* set by the first submission attempt */
 	FSCACHE_OP_ATTACHED,	/* set when the op counts in object->n_ops */
+	FSCACHE_OP_ON_SLOW_WQ,	/* set when the last run went to the slow wq */
+	FSCACHE_OP_SWITCH_WQ,	/* set when a run waits to change workqueue */
 };
 
 typedef void (*fscache_operation_processor_t)(struct fscache_operation *op);
@@ -177,7 +179,7 @@ typedef void (*fscache_operation_release_t)(struct fscache_operation *op);
  * @error: Why the operation was cancelled: 0, or a small negative errno
  *	chosen by the manager (O).
  * @usage: Reference count (A).
- * @n_queued: Runs of @processor queued and not yet finished (A).
+ * @n_queued: Runs of @processor queued and not yet finished (O).
  * @debug_id: Unique number for traces and /proc (I).
  * @processor: Work function of FAST and SLOW operations.
  * @cancel: Called exactly once if the operation is rejected or cancelled,

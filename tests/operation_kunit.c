@@ -30,6 +30,9 @@ struct test_op {
 	atomic_t	releases;
 	unsigned int	sleep_ms;	/* how long the processor sleeps */
 	bool		requeue_once;	/* processor re-enqueues on its 1st run */
+	bool		switch_type;	/* ... after switching FAST and SLOW */
+	atomic_t	running;	/* processor runs in progress now */
+	atomic_t	overlaps;	/* runs that found another one running */
 	int		*order;		/* where the processor logs its index */
 	atomic_t	*order_pos;
 	int		index;
@@ -50,12 +53,20 @@ static void test_op_processor(struct fscache_operation *op)
 {
 	struct test_op *top = to_test_op(op);
 
+	if (atomic_inc_return(&top->running) > 1)
+		atomic_inc(&top->overlaps);
 	if (top->order)
 		top->order[atomic_inc_return(top->order_pos) - 1] = top->index;
+	if (atomic_inc_return(&top->runs) == 1 && top->requeue_once) {
+		if (top->switch_type)
+			op->type = op->type == FSCACHE_OP_FAST ? FSCACHE_OP_SLOW :
+								 FSCACHE_OP_FAST;
+		fscache_enqueue_operation(op);
+	}
+	/* Sleep after the enqueue, so that a second run could overlap. */
 	if (top->sleep_ms)
 		msleep(top->sleep_ms);
-	if (atomic_inc_return(&top->runs) == 1 && top->requeue_once)
-		fscache_enqueue_operation(op);
+	atomic_dec(&top->running);
 }
 
 static void test_op_cancel(struct fscache_operation *op)
@@ -761,6 +772,81 @@ static void enqueue_from_processor_runs_again(struct kunit *test)
 	EXPECT_COUNTS(test, &ctx->object, 0, 0, 0);
 }
 
+/*
+ * A processor that switches its op between FAST and SLOW and re-enqueues
+ * it runs again, but never at the same time as the run that queued it.
+ */
+static void enqueue_switching_type_serialised(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	enum fscache_operation_type types[] = { FSCACHE_OP_FAST,
+						FSCACHE_OP_SLOW };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		struct test_op *op = test_op_new(test, types[i], false);
+
+		op->requeue_once = true;
+		op->switch_type = true;
+		op->sleep_ms = types[i] == FSCACHE_OP_SLOW ? 50 : 0;
+		KUNIT_EXPECT_EQ(test, test_submit(ctx, op), 0);
+		fscache_put_operation(&op->op);
+		KUNIT_EXPECT_TRUE(test, wait_for_count(&op->releases, 1));
+		KUNIT_EXPECT_EQ(test, atomic_read(&op->runs), 2);
+		KUNIT_EXPECT_EQ(test, atomic_read(&op->overlaps), 0);
+		KUNIT_EXPECT_NE(test, (int)op->op.type, (int)types[i]);
+		EXPECT_COUNTS(test, &ctx->object, 0, 0, 0);
+	}
+}
+
+/*
+ * A pending op put once too often loses the pending list's reference: it
+ * is taken off the list with a warning instead of being started later.
+ */
+static void put_pending_too_often(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_op *x = test_op_new(test, FSCACHE_OP_MYTHREAD, true);
+	struct test_op *w = test_op_new(test, FSCACHE_OP_MYTHREAD, true);
+
+	KUNIT_EXPECT_EQ(test, test_submit(ctx, x), 0);
+	KUNIT_EXPECT_EQ(test, test_submit(ctx, w), 0);
+	EXPECT_COUNTS(test, &ctx->object, 2, 1, 2);
+
+	fscache_put_operation(&w->op);
+	fscache_put_operation(&w->op);
+	KUNIT_EXPECT_EQ(test, atomic_read(&w->releases), 1);
+	EXPECT_STATE(test, w, FSCACHE_OP_ST_DEAD);
+	EXPECT_COUNTS(test, &ctx->object, 1, 1, 1);
+
+	fscache_put_operation(&x->op);
+	EXPECT_COUNTS(test, &ctx->object, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&w->releases), 1);
+}
+
+/* Completing an op that fscache_cancel_op() cancelled first is no misuse. */
+static void complete_after_cancel_quiet(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_op *op = test_op_new(test, FSCACHE_OP_MYTHREAD, false);
+#ifdef CONFIG_FSCACHE_OPS_STATS
+	unsigned long misuse = fscache_stat_read(FSCACHE_STAT_MISUSE);
+#endif
+
+	KUNIT_EXPECT_EQ(test, test_submit(ctx, op), 0);
+	KUNIT_EXPECT_EQ(test, fscache_cancel_op(&op->op, true), 0);
+	fscache_op_complete(&op->op, false);
+	fscache_op_complete(&op->op, true);
+	KUNIT_EXPECT_EQ(test, atomic_read(&op->cancels), 1);
+	KUNIT_EXPECT_EQ(test, (int)op->op.error, -ECANCELED);
+	EXPECT_STATE(test, op, FSCACHE_OP_ST_CANCELLED);
+	fscache_put_operation(&op->op);
+	EXPECT_COUNTS(test, &ctx->object, 0, 0, 0);
+#ifdef CONFIG_FSCACHE_OPS_STATS
+	KUNIT_EXPECT_EQ(test, fscache_stat_read(FSCACHE_STAT_MISUSE), misuse);
+#endif
+}
+
 /* Enqueue of a pending, complete or released op is rejected. */
 static void enqueue_finished_op_rejected(struct kunit *test)
 {
@@ -1021,6 +1107,9 @@ static struct kunit_case operation_test_cases[] = {
 	KUNIT_CASE(put_unattached_releases_once),
 	KUNIT_CASE(cancel_callback_once_per_path),
 	KUNIT_CASE(enqueue_from_processor_runs_again),
+	KUNIT_CASE(enqueue_switching_type_serialised),
+	KUNIT_CASE(put_pending_too_often),
+	KUNIT_CASE(complete_after_cancel_quiet),
 	KUNIT_CASE(enqueue_finished_op_rejected),
 	KUNIT_CASE(submit_flag_mismatch_rejected),
 	KUNIT_CASE(ops_wait_for_lookup),
