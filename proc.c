@@ -308,7 +308,8 @@ static int fscache_objects_show(struct seq_file *m, void *v)
 {
 	struct fscache_object *object;
 	struct fscache_cache *cache;
-	unsigned int shown = 0, skipped = 0;
+	unsigned int shown = 0;
+	bool more = false;
 	u64 now = fscache_now();
 
 	seq_printf(m, "%-20s %-8s %-2s %6s %6s %6s %6s\n",
@@ -320,9 +321,10 @@ static int fscache_objects_show(struct seq_file *m, void *v)
 	list_for_each_entry(cache, &fscache_cache_list, link) {
 		spin_lock(&cache->lock);
 		list_for_each_entry(object, &cache->object_list, cache_link) {
+			/* Stop at the limit, without walking the rest. */
 			if (shown == FSCACHE_PROC_MAX_OBJECTS) {
-				skipped++;
-				continue;
+				more = true;
+				break;
 			}
 			objects_show_object(m, cache, object, now);
 			shown++;
@@ -331,13 +333,14 @@ static int fscache_objects_show(struct seq_file *m, void *v)
 				break;
 		}
 		spin_unlock(&cache->lock);
-		if (seq_has_overflowed(m))
+		if (more || seq_has_overflowed(m))
 			break;
 	}
 	mutex_unlock(&fscache_cache_list_lock);
 
-	if (skipped)
-		seq_printf(m, "... %u more objects not shown\n", skipped);
+	if (more)
+		seq_printf(m, "... more objects not shown (at most %u are)\n",
+			   FSCACHE_PROC_MAX_OBJECTS);
 	return 0;
 }
 

@@ -109,7 +109,7 @@ function bad(why) { printf "objects line %d: %s: [%s]\n", NR, why, $0; err = 1 }
 NR == 1 { if ($0 !~ /^CACHE +OBJECT +ST +OPS +INPROG +EXCL +PEND$/) bad("header 1"); next }
 NR == 2 { if ($0 !~ /^  OP +TYPE +X +STATE +USAGE +SUBMIT_AGE +START_AGE$/) bad("header 2"); next }
 /^  \.\.\. [0-9]+ more ops not shown$/ { next }
-/^\.\.\. [0-9]+ more objects not shown$/ { next }
+/^\.\.\. more objects not shown \(at most [0-9]+ are\)$/ { next }
 /^  / {
 	if (NF != 7 || $1 !~ /^[0-9a-f]{8}$/ || $2 !~ /^(mythread|fast|slow)$/ ||
 	    $3 !~ /^[X-]$/ || $4 !~ /^(init|pend|run|done|cancel|dead)$/ ||
