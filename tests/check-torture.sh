@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The short torture pass of `make check`: 25 s in each debug guest, with
+# The short torture pass of `make check`: 15 s in each debug guest, with
 # one `ok`/`not ok` line per guest in build/results/torture.txt.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)

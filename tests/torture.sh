@@ -12,7 +12,7 @@
 #                  $TORTURE_DURATION)
 #   --results F    append one `ok NAME` / `not ok NAME` line per check
 #   --arch A       run one guest only (default both)
-#   --quick        what `make check` runs: 25 s per guest
+#   --quick        what `make check` runs: 15 s per guest
 #
 # Extra module parameters for the main runs may be given in
 # $TORTURE_PARAMS, e.g. TORTURE_PARAMS="threads=8 excl_pct=30".
@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 	--duration) duration=$2; shift 2 ;;
 	--results) results=$2; shift 2 ;;
 	--arch) arches=$2; shift 2 ;;
-	--quick) duration=25; shift ;;
+	--quick) duration=15; shift ;;
 	*) die "usage: $0 [--duration S] [--results FILE] [--arch A] [--quick]" ;;
 	esac
 done
