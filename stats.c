@@ -16,6 +16,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/build_bug.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/module.h>
@@ -206,15 +207,15 @@ EXPORT_SYMBOL_IF_KUNIT(fscache_hist_read);
 int fscache_stats_init(void)
 {
 	/* Gauges and histogram columns are indexed by operation type. */
-	BUILD_BUG_ON(FSCACHE_GAUGE_RUNNING_MYTHREAD + FSCACHE_OP_MYTHREAD !=
-		     FSCACHE_GAUGE_RUNNING_MYTHREAD);
-	BUILD_BUG_ON(FSCACHE_GAUGE_RUNNING_MYTHREAD + FSCACHE_OP_FAST !=
-		     FSCACHE_GAUGE_RUNNING_FAST);
-	BUILD_BUG_ON(FSCACHE_GAUGE_RUNNING_MYTHREAD + FSCACHE_OP_SLOW !=
-		     FSCACHE_GAUGE_RUNNING_SLOW);
-	BUILD_BUG_ON((int)FSCACHE_HIST_MYTHREAD != (int)FSCACHE_OP_MYTHREAD);
-	BUILD_BUG_ON((int)FSCACHE_HIST_FAST != (int)FSCACHE_OP_FAST);
-	BUILD_BUG_ON((int)FSCACHE_HIST_SLOW != (int)FSCACHE_OP_SLOW);
+	static_assert(FSCACHE_GAUGE_RUNNING_MYTHREAD + FSCACHE_OP_MYTHREAD ==
+		      FSCACHE_GAUGE_RUNNING_MYTHREAD);
+	static_assert(FSCACHE_GAUGE_RUNNING_MYTHREAD + FSCACHE_OP_FAST ==
+		      FSCACHE_GAUGE_RUNNING_FAST);
+	static_assert(FSCACHE_GAUGE_RUNNING_MYTHREAD + FSCACHE_OP_SLOW ==
+		      FSCACHE_GAUGE_RUNNING_SLOW);
+	static_assert((int)FSCACHE_HIST_MYTHREAD == (int)FSCACHE_OP_MYTHREAD);
+	static_assert((int)FSCACHE_HIST_FAST == (int)FSCACHE_OP_FAST);
+	static_assert((int)FSCACHE_HIST_SLOW == (int)FSCACHE_OP_SLOW);
 	return 0;
 }
 
