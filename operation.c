@@ -384,7 +384,8 @@ static void op_start(struct fscache_object *object,
 
 	op->state = FSCACHE_OP_ST_IN_PROGRESS;
 	op->run_type = op->type;
-	op->start_time = fscache_now();
+	/* Starting at submission: the clock was read moments ago. */
+	op->start_time = from_pending ? fscache_now() : op->submit_time;
 	list_move_tail(&op->pend_link, &object->active_ops);
 	object->n_in_progress++;
 	fscache_hist_record_wait(op, op->start_time);
@@ -393,10 +394,12 @@ static void op_start(struct fscache_object *object,
 	trace_fscache_ops_op(op, object->debug_id, fscache_op_trace_start);
 
 	if (op->type == FSCACHE_OP_MYTHREAD) {
-		if (from_pending)
+		/* Only op_pend() sets WAITING, so only a pending op has a waiter. */
+		if (from_pending) {
 			op_put_locked(object, op, fscache_op_ref_put_pend);
-		/* Pairs with the acquire in wait_on_bit() of the waiter. */
-		clear_and_wake_up_bit(FSCACHE_OP_WAITING, &op->flags);
+			/* Pairs with the acquire in wait_on_bit() of the waiter. */
+			clear_and_wake_up_bit(FSCACHE_OP_WAITING, &op->flags);
+		}
 		return;
 	}
 
