@@ -7,8 +7,9 @@
 #
 # The build goes to $CACHE_DIR/kbuild/<arch>-<variant>-<hash>, where the
 # hash covers the config fragments in scripts/configs/ and the kernel
-# version. The config is the arch's defconfig with the fragments merged
-# on top (common-base, common-<variant>, <arch>-<variant>). A finished
+# version. The config is UML's defconfig or x86_64's allnoconfig with the
+# fragments merged on top (common-base, x86_64-base for x86_64,
+# common-<variant>, <arch>-<variant>). A finished
 # build leaves a stamp file, and a second call returns at once. The build
 # folder is printed on stdout; the log is build/logs/kernel-<arch>-<variant>.log.
 set -eu
@@ -50,7 +51,7 @@ kmake()
 
 mapfile -t fragments < <(config_fragments "$arch" "$variant")
 {
-	kmake defconfig
+	kmake "$(config_base "$arch")"
 	"$KSRC/scripts/kconfig/merge_config.sh" -m -O "$kbuild" \
 		"$kbuild/.config" "${fragments[@]}"
 	kmake olddefconfig

@@ -100,13 +100,27 @@ kernel_build_dir()
 }
 
 # Print the config fragments for ARCH and VARIANT, in merge order.
+# x86_64 starts from allnoconfig (see config_base), so it adds a base
+# fragment of its own.
 config_fragments()
 {
 	local arch=$1 variant=$2 dir=$TOP/scripts/configs
 
 	echo "$dir/common-base.config"
+	[ "$arch" != x86_64 ] || echo "$dir/x86_64-base.config"
 	echo "$dir/common-$variant.config"
 	echo "$dir/$arch-$variant.config"
+}
+
+# Print the kconfig target the fragments of ARCH are merged onto: UML's
+# defconfig is small, x86_64's builds hundreds of drivers the QEMU guests
+# never use.
+config_base()
+{
+	case $1 in
+	x86_64) echo allnoconfig ;;
+	*) echo defconfig ;;
+	esac
 }
 
 # Print the folder where scripts/build-modules.sh builds the modules for
