@@ -597,7 +597,7 @@ static int op_check_submission(struct fscache_object *object,
 	return 0;
 }
 
-/* Why @object cannot take an op now, as an errno, or 0 if it can. */
+/* The errno that keeps @object from taking an op now, or 0 if it can. */
 static int object_submit_error(const struct fscache_object *object)
 	__must_hold(&object->lock)
 {
