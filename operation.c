@@ -138,7 +138,7 @@ static bool op_complete_locked(struct fscache_object *object,
 }
 
 /*
- * A pending op lost its last reference: somebody put one reference too
+ * A pending op lost its last reference: a caller put one reference too
  * many and so took the pending list's.  Take the op off the list so that
  * nothing starts it after its release, and fix the counters.
  */
@@ -372,7 +372,7 @@ merged:
 
 /*
  * Start an op: it takes its share of the effective lock and either its
- * waiter is woken or its processor is queued.  @from_pending says whether
+ * waiter is woken or its processor is queued.  @from_pending is true when
  * the op holds the pending list's reference, which a queued run inherits
  * and a MYTHREAD op drops.
  */
@@ -524,7 +524,7 @@ static unsigned int object_cancel_pending(struct fscache_object *object,
  * @object: The object.
  *
  * Each pending operation is taken off the list, its cancel callback runs,
- * its MYTHREAD waiter (if any) is woken and sees -ECANCELED, and the
+ * its MYTHREAD waiter (if any) is woken and gets -ECANCELED, and the
  * pending list's reference is dropped.  Operations in progress are left
  * alone.
  *
@@ -894,7 +894,7 @@ EXPORT_SYMBOL(fscache_enqueue_operation);
 
 /*
  * Queue the run that op_queue() held back while a run on the other
- * workqueue was in flight; its reference and its count in n_queued were
+ * workqueue was in flight.  Its reference and its count in n_queued were
  * taken then.  Nothing else can have queued the work item meanwhile.
  */
 static void op_switch_workqueue(struct fscache_operation *op)
@@ -995,7 +995,7 @@ int fscache_wait_for_operation_activation(struct fscache_operation *op,
 			return -ETIMEDOUT;
 		}
 		/*
-		 * Otherwise it started, or somebody else cancelled it, before
+		 * Otherwise it started, or another caller cancelled it, before
 		 * we could.  A canceller clears WAITING only after the cancel
 		 * callback, so waiting for that keeps the callback ahead of
 		 * our return; the canceller is already running, so this is
